@@ -1,0 +1,43 @@
+# Builds and installs the redline server extension with PGXS.
+# The version lives in extension/redline.control only.
+
+EXTENSION  = redline
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/redline.control)
+MODULE_big = redline
+
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp
+PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp \
+             refusal_pg.cpp guard_where.cpp row_budget.cpp \
+             hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp \
+             sql_status.cpp selftest.cpp
+OBJS       = $(addprefix extension/,$(PURE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o))
+
+DATA       = $(wildcard sql/redline--*.sql)
+# The control file lives in extension/; PGXS installs $(EXTENSION).control from the top.
+EXTRA_CLEAN = redline.control
+
+REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --load-extension=redline
+
+PG_CONFIG ?= pg_config
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter \
+              -Wno-missing-field-initializers -DFMT_HEADER_ONLY \
+              -DREDLINE_VERSION='"$(EXTVERSION)"'
+ifeq ($(ERROR_ON_WARNING),1)
+PG_CXXFLAGS += -Werror
+endif
+SHLIB_LINK = -lstdc++
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Server headers are not ours to warn about.
+override CPPFLAGS := $(patsubst -I%,-isystem %,$(filter -I%,$(CPPFLAGS))) $(filter-out -I%,$(CPPFLAGS)) -I$(srcdir)/extension
+COMPILE.cxx.bc += $(PG_CXXFLAGS)
+
+redline.control: extension/redline.control
+	cp $< $@
+
+all: redline.control
+
+$(OBJS): $(wildcard extension/*.hpp)

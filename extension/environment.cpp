@@ -1,0 +1,65 @@
+// The per-environment defaults table. Production turns every guard on, so a server whose
+// redline.environment was never set is guarded.
+#include "environment.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace redline {
+
+namespace {
+struct Row {
+    Environment env;
+    const char *name;
+    EnvironmentDefaults defaults;
+};
+constexpr std::array<Row, 4> table{{
+    {Environment::production, "production", {true, 1000, "red"}},
+    {Environment::staging, "staging", {true, 10000, "orange"}},
+    {Environment::development, "development", {true, 0, "green"}},
+    {Environment::local, "local", {false, 0, ""}},
+}};
+constexpr std::array<std::string_view, 8> palette{"red",  "orange", "yellow", "green",
+                                                  "blue", "purple", "gray",   "none"};
+} // namespace
+
+const char *environment_name(Environment env)
+{
+    for (const auto &row : table)
+        if (row.env == env)
+            return row.name;
+    return "production";
+}
+
+std::optional<Environment> parse_environment(std::string_view name)
+{
+    for (const auto &row : table)
+        if (name == row.name)
+            return row.env;
+    return std::nullopt;
+}
+
+EnvironmentDefaults environment_defaults(Environment env)
+{
+    for (const auto &row : table)
+        if (row.env == env)
+            return row.defaults;
+    return table[0].defaults;
+}
+
+bool valid_color(std::string_view color)
+{
+    if (color.empty())
+        return true;
+    for (auto name : palette)
+        if (color == name)
+            return true;
+    if (color.size() != 7 || color[0] != '#')
+        return false;
+    for (char c : color.substr(1))
+        if (std::isxdigit(static_cast<unsigned char>(c)) == 0)
+            return false;
+    return true;
+}
+
+} // namespace redline

@@ -1,0 +1,226 @@
+// Decides whether an UPDATE/DELETE/MERGE restricts its target rows. The condition is
+// constant-folded first (1=1, NOT false, 1=1 OR id=5 become TRUE), then judged: an
+// effective condition must, in every OR branch, name a column of the target.
+#include "guard_where.hpp"
+#include "boundary.hpp"
+#include "refusal_pg.hpp"
+
+extern "C" {
+#include "catalog/pg_class.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parsetree.h"
+#include "utils/lsyscache.h"
+}
+
+namespace redline::guard_where {
+
+namespace {
+
+// PostgreSQL 15 declares tree walkers as bool (*)(); the detour through void (*)(void)
+// is the portable way to say the argument types are known to match.
+template <typename Context>
+auto as_walker(bool (*fn)(Node *, Context *))
+{
+    return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(fn));
+}
+
+struct TargetSearch {
+    Index varno;
+    int levelsup;
+};
+
+bool names_target_walker(Node *node, TargetSearch *ctx)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Var)) {
+        auto *var = castNode(Var, node);
+        return var->varno == static_cast<int>(ctx->varno) && static_cast<int>(var->varlevelsup) == ctx->levelsup;
+    }
+    if (IsA(node, CurrentOfExpr))
+        return ctx->levelsup == 0 && castNode(CurrentOfExpr, node)->cvarno == ctx->varno;
+    if (IsA(node, Query)) {
+        ctx->levelsup++;
+        bool found = query_tree_walker(castNode(Query, node), as_walker(names_target_walker), ctx, 0);
+        ctx->levelsup--;
+        return found;
+    }
+    return expression_tree_walker(node, as_walker(names_target_walker), ctx);
+}
+
+bool names_target(Node *node, Index target)
+{
+    TargetSearch ctx{target, 0};
+    return names_target_walker(node, &ctx);
+}
+
+// "id = id", "t.x >= t.x": an operator applied to one expression twice.
+bool compares_with_itself(Node *node)
+{
+    if (!IsA(node, OpExpr))
+        return false;
+    auto *op = castNode(OpExpr, node);
+    return list_length(op->args) == 2 && equal(linitial(op->args), lsecond(op->args)) &&
+           !contain_volatile_functions(static_cast<Node *>(linitial(op->args)));
+}
+
+WhereFlaw judge(Node *cond, Index target)
+{
+    if (cond == nullptr)
+        return WhereFlaw::constant_true;
+    if (IsA(cond, Const)) {
+        auto *c = castNode(Const, cond);
+        // FALSE or NULL selects nothing: harmless.
+        return !c->constisnull && DatumGetBool(c->constvalue) ? WhereFlaw::constant_true : WhereFlaw::none;
+    }
+    if (IsA(cond, List) || is_andclause(cond)) {
+        // AND restricts if any conjunct does.
+        List *args = IsA(cond, List) ? castNode(List, cond) : castNode(BoolExpr, cond)->args;
+        WhereFlaw first = WhereFlaw::constant_true;
+        ListCell *lc;
+        foreach (lc, args) {
+            WhereFlaw f = judge(static_cast<Node *>(lfirst(lc)), target);
+            if (f == WhereFlaw::none)
+                return WhereFlaw::none;
+            if (lc == list_head(args))
+                first = f;
+        }
+        return first;
+    }
+    if (is_orclause(cond)) {
+        // OR restricts only if every branch does.
+        ListCell *lc;
+        foreach (lc, castNode(BoolExpr, cond)->args) {
+            WhereFlaw f = judge(static_cast<Node *>(lfirst(lc)), target);
+            if (f != WhereFlaw::none)
+                return f;
+        }
+        return WhereFlaw::none;
+    }
+    if (compares_with_itself(cond))
+        return WhereFlaw::self_comparison;
+    return names_target(cond, target) ? WhereFlaw::none : WhereFlaw::no_target_reference;
+}
+
+// The WHERE clause and every JOIN ... ON condition of the FROM list, as one conjunction.
+void collect_conditions(Node *jtnode, List **conds)
+{
+    if (jtnode == nullptr)
+        return;
+    if (IsA(jtnode, FromExpr)) {
+        auto *from = castNode(FromExpr, jtnode);
+        if (from->quals != nullptr)
+            *conds = lappend(*conds, from->quals);
+        ListCell *lc;
+        foreach (lc, from->fromlist)
+            collect_conditions(static_cast<Node *>(lfirst(lc)), conds);
+    } else if (IsA(jtnode, JoinExpr)) {
+        auto *join = castNode(JoinExpr, jtnode);
+        if (join->quals != nullptr)
+            *conds = lappend(*conds, join->quals);
+        collect_conditions(join->larg, conds);
+        collect_conditions(join->rarg, conds);
+    }
+}
+
+// Judges cond (already collected, not yet folded) for the target. no_where when absent.
+WhereFlaw judge_condition(List *conds, Node *extra, Index target)
+{
+    if (extra != nullptr)
+        conds = lappend(list_copy(conds), extra);
+    if (conds == NIL)
+        return WhereFlaw::no_where;
+    Node *cond = list_length(conds) == 1 ? static_cast<Node *>(linitial(conds))
+                                         : reinterpret_cast<Node *>(make_andclause(conds));
+    Node *folded = eval_const_expressions(nullptr, static_cast<Node *>(copyObjectImpl(cond)));
+    return judge(folded, target);
+}
+
+bool has_other_tables(Query *q)
+{
+    // The target plus anything else in the FROM list: FROM, USING, or MERGE's source.
+    return q->jointree != nullptr &&
+           (list_length(q->jointree->fromlist) > 1 ||
+            (q->commandType == CMD_MERGE && list_length(q->jointree->fromlist) >= 1) ||
+            (list_length(q->jointree->fromlist) == 1 && !IsA(linitial(q->jointree->fromlist), RangeTblRef)));
+}
+
+[[noreturn]] void refuse(Query *q, WriteCommand command, WhereFlaw flaw, bool in_with)
+{
+    RangeTblEntry *rte = rt_fetch(q->resultRelation, q->rtable);
+    char *name = get_rel_name(rte->relid);
+    WriteShape shape{command,
+                     flaw,
+                     name != nullptr ? name : "?",
+                     get_rel_relkind(rte->relid) == RELKIND_VIEW,
+                     has_other_tables(q),
+                     q->querySource != QSRC_ORIGINAL,
+                     in_with};
+    PgRefusal *refusal = cpp_entry([&] { return to_pg(refuse_unqualified_write(shape)); });
+    raise_refusal(refusal);
+}
+
+void check_one(Query *q, bool in_with)
+{
+    if (q->resultRelation <= 0)
+        return;
+    switch (q->commandType) {
+    case CMD_UPDATE:
+    case CMD_DELETE: {
+        List *conds = NIL;
+        collect_conditions(reinterpret_cast<Node *>(q->jointree), &conds);
+        WhereFlaw flaw = judge_condition(conds, nullptr, q->resultRelation);
+        if (flaw != WhereFlaw::none)
+            refuse(q, q->commandType == CMD_UPDATE ? WriteCommand::update : WriteCommand::delete_, flaw, in_with);
+        break;
+    }
+    case CMD_MERGE: {
+        // WHEN MATCHED THEN UPDATE/DELETE touches every target row the ON condition
+        // matches; it restricts if the ON condition or the action's own condition does.
+        List *conds = NIL;
+        collect_conditions(reinterpret_cast<Node *>(q->jointree), &conds);
+        ListCell *lc;
+        foreach (lc, q->mergeActionList) {
+            auto *action = lfirst_node(MergeAction, lc);
+            if (!action->matched || (action->commandType != CMD_UPDATE && action->commandType != CMD_DELETE))
+                continue;
+            WhereFlaw flaw = judge_condition(conds, action->qual, q->resultRelation);
+            if (flaw == WhereFlaw::no_where)
+                flaw = WhereFlaw::constant_true;
+            if (flaw != WhereFlaw::none)
+                refuse(q,
+                       action->commandType == CMD_UPDATE ? WriteCommand::merge_update : WriteCommand::merge_delete,
+                       flaw, in_with);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void check_tree(Query *q, bool in_with)
+{
+    check_one(q, in_with);
+    if (!q->hasModifyingCTE)
+        return;
+    ListCell *lc;
+    foreach (lc, q->cteList) {
+        auto *cte = lfirst_node(CommonTableExpr, lc);
+        if (cte->ctequery != nullptr && IsA(cte->ctequery, Query))
+            check_tree(castNode(Query, cte->ctequery), true);
+    }
+}
+
+} // namespace
+
+void check(Query *q)
+{
+    if (q->commandType == CMD_SELECT && !q->hasModifyingCTE)
+        return;
+    check_tree(q, false);
+}
+
+} // namespace redline::guard_where

@@ -1,0 +1,45 @@
+// What a guard says when it refuses a statement: pure C++, no PostgreSQL headers,
+// so the wording of every refusal is unit-tested without a server.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace redline {
+
+struct Refusal {
+    const char *sqlstate; // one of sqlstate::*
+    std::string message;  // what was refused
+    std::string detail;   // why
+    std::string hint;     // the safe way, exactly as the user would type it
+};
+
+// Unqualified UPDATE / DELETE / MERGE (rule 4, redline.require_where).
+enum class WriteCommand { update, delete_, merge_update, merge_delete };
+enum class WhereFlaw {
+    none,
+    no_where,            // no WHERE clause at all
+    constant_true,       // WHERE folds to TRUE (WHERE true, 1=1, NOT false, 1=1 OR id=5)
+    self_comparison,     // WHERE id = id
+    no_target_reference, // WHERE names no column of the target (FROM/USING without a join condition)
+};
+
+struct WriteShape {
+    WriteCommand command;
+    WhereFlaw flaw;
+    const char *relation;   // the target as the user named it
+    bool relation_is_view;  // the target is an auto-updatable view
+    bool has_other_tables;  // UPDATE ... FROM, DELETE ... USING, MERGE ... USING
+    bool from_rule;         // the statement is the action of a rewrite rule
+    bool in_with;           // the statement is a data-modifying WITH query
+};
+
+Refusal refuse_unqualified_write(const WriteShape &shape);
+
+// Row budget (rule 4, redline.max_rows and redline.expect_rows).
+Refusal refuse_row_budget(const char *command, const char *relation, std::uint64_t rows,
+                          int max_rows);
+Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows,
+                                  std::int64_t expected);
+
+} // namespace redline

@@ -1,0 +1,60 @@
+// Exemption of application roles, decided on the login role and cached, so the common
+// path of an exempt application costs one comparison per statement.
+#include "session_role.hpp"
+#include "settings.hpp"
+
+extern "C" {
+#include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/varlena.h"
+}
+
+namespace redline {
+
+namespace {
+bool cache_valid = false;
+Oid cached_user = InvalidOid;
+bool cached_exempt = false;
+
+bool listed(Oid user)
+{
+    if (settings::exempt_roles == nullptr || settings::exempt_roles[0] == '\0')
+        return false;
+    char *name = GetUserNameFromId(user, true);
+    if (name == nullptr)
+        return false;
+    char *raw = pstrdup(settings::exempt_roles);
+    List *names = NIL;
+    bool found = false;
+    if (SplitIdentifierString(raw, ',', &names)) {
+        ListCell *lc;
+        foreach (lc, names) {
+            if (strcmp(static_cast<char *>(lfirst(lc)), name) == 0) {
+                found = true;
+                break;
+            }
+        }
+    }
+    list_free(names);
+    pfree(raw);
+    pfree(name);
+    return found;
+}
+} // namespace
+
+bool session_is_exempt()
+{
+    Oid user = GetSessionUserId();
+    if (cache_valid && user == cached_user)
+        return cached_exempt;
+    cached_exempt = listed(user);
+    cached_user = user;
+    cache_valid = true;
+    return cached_exempt;
+}
+
+void forget_exemption() { cache_valid = false; }
+
+} // namespace redline

@@ -1,0 +1,143 @@
+// Defines every redline.* setting. Policy settings are PGC_SUSET or PGC_SIGHUP, so no
+// ordinary role can relax them (SET, set_config(), PGOPTIONS, ALTER ROLE, a function's
+// SET clause), while a DBA can still scope them with ALTER ROLE/DATABASE ... SET.
+#include "settings.hpp"
+#include "session_role.hpp"
+
+extern "C" {
+#include "access/parallel.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+#include "utils/plancache.h"
+}
+
+namespace redline::settings {
+
+bool enforce = true;
+int environment = static_cast<int>(Environment::production);
+char *exempt_roles = nullptr;
+int expect_rows = -1;
+bool expect_pending = false;
+int debug_fault = 0;
+
+namespace {
+
+char *color_setting = nullptr;
+int require_where_setting = -1; // -1 auto, 0 off, 1 on
+int max_rows_setting = -1;      // -1 auto
+
+const struct config_enum_entry environment_options[] = {
+    {"production", static_cast<int>(Environment::production), false},
+    {"staging", static_cast<int>(Environment::staging), false},
+    {"development", static_cast<int>(Environment::development), false},
+    {"local", static_cast<int>(Environment::local), false},
+    {nullptr, 0, false},
+};
+
+const struct config_enum_entry switch_options[] = {
+    {"auto", -1, false}, {"on", 1, false},    {"off", 0, false},  {"true", 1, true},
+    {"false", 0, true},  {"yes", 1, true},    {"no", 0, true},    {"1", 1, true},
+    {"0", 0, true},      {nullptr, 0, false},
+};
+
+const struct config_enum_entry fault_options[] = {
+    {"none", static_cast<int>(Fault::none), false},
+    {"cpp_exception", static_cast<int>(Fault::cpp_exception), false},
+    {"pg_error", static_cast<int>(Fault::pg_error), false},
+    {nullptr, 0, false},
+};
+
+// Plans cached while a guard was off must not outlive it: a change of a setting that
+// decides what a plan may do invalidates every cached plan of this backend.
+void invalidate_plans_int(int, void *) { ResetPlanCache(); }
+void invalidate_plans_bool(bool, void *) { ResetPlanCache(); }
+
+void assign_exempt_roles(const char *, void *) { forget_exemption(); }
+
+void assign_expect_rows(int newval, void *) { expect_pending = newval >= 0; }
+
+bool check_color(char **newval, void **, GucSource)
+{
+    if (*newval == nullptr || valid_color(*newval))
+        return true;
+    GUC_check_errdetail("A colour is one of red, orange, yellow, green, blue, purple, gray, none, or #rrggbb.");
+    return false;
+}
+
+const char *show_color() { return color(); }
+
+} // namespace
+
+Environment current_environment() { return static_cast<Environment>(environment); }
+
+bool require_where()
+{
+    if (require_where_setting >= 0)
+        return require_where_setting == 1;
+    return environment_defaults(current_environment()).require_where;
+}
+
+int max_rows()
+{
+    if (max_rows_setting >= 0)
+        return max_rows_setting;
+    return environment_defaults(current_environment()).max_rows;
+}
+
+const char *color()
+{
+    if (color_setting != nullptr && color_setting[0] != '\0')
+        return color_setting;
+    return environment_defaults(current_environment()).color;
+}
+
+bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
+
+void define()
+{
+    DefineCustomEnumVariable(
+        "redline.environment", "Which environment this cluster is: production, staging, development or local.",
+        "Reported to every client at connect. Each environment has its own defaults; production turns every guard on.",
+        &environment, static_cast<int>(Environment::production), environment_options, PGC_SIGHUP,
+        GUC_REPORT, nullptr, invalidate_plans_int, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.color", "The colour clients paint sessions of this cluster with.",
+        "Empty means the environment's colour: production red, staging orange, development green, local none.",
+        &color_setting, "", PGC_SIGHUP, GUC_REPORT, check_color, nullptr, show_color);
+
+    DefineCustomBoolVariable(
+        "redline.enforce", "Whether redline enforces its guards at all.",
+        "Only a configuration change and reload can switch redline off; SET cannot.", &enforce, true,
+        PGC_SIGHUP, 0, nullptr, invalidate_plans_bool, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.exempt_roles", "Login roles (session_user) of applications, exempt from the row budget.",
+        "A comma-separated list of role names. Exemption follows the login role: SET ROLE never grants it.",
+        &exempt_roles, "", PGC_SUSET, GUC_LIST_INPUT, nullptr,
+        assign_exempt_roles, nullptr);
+
+    DefineCustomEnumVariable(
+        "redline.require_where", "Refuse UPDATE, DELETE and MERGE that do not restrict their target rows.",
+        "auto takes the environment's default (on everywhere but local).", &require_where_setting, -1,
+        switch_options, PGC_SUSET, 0, nullptr, invalidate_plans_int, nullptr);
+
+    DefineCustomIntVariable(
+        "redline.max_rows", "Most rows one statement of a non-exempt role may change without a stated count.",
+        "-1 takes the environment's default (production 1000, staging 10000); 0 turns the budget off.",
+        &max_rows_setting, -1, -1, INT_MAX, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    DefineCustomIntVariable(
+        "redline.expect_rows", "The exact row count the next data-changing statement must have.",
+        "Meant for SET LOCAL. Used by the next INSERT, UPDATE, DELETE or MERGE only; -1 states nothing.",
+        &expect_rows, -1, -1, INT_MAX, PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr, assign_expect_rows, nullptr);
+
+    DefineCustomEnumVariable(
+        "redline.debug_fault", "Injects a fault at redline's C++ boundary (tests only).", nullptr, &debug_fault,
+        static_cast<int>(Fault::none), fault_options, PGC_SUSET,
+        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL, nullptr, nullptr, nullptr);
+
+    MarkGUCPrefixReserved("redline");
+}
+
+} // namespace redline::settings

@@ -1,0 +1,34 @@
+// redline.* settings: their definitions, and the effective policy they add up to
+// (a setting left at "auto" takes the environment's default).
+#pragma once
+
+#include "environment.hpp"
+
+extern "C" {
+#include "postgres.h"
+}
+
+namespace redline::settings {
+
+void define();
+
+// Raw values, read by the hooks on every statement: plain globals, no calls.
+extern bool enforce;
+extern int environment;  // an Environment
+extern char *exempt_roles;
+extern int expect_rows;  // -1 = none stated
+extern bool expect_pending; // a count was stated and no statement has used it yet
+extern int debug_fault;
+
+enum class Fault { none, cpp_exception, pg_error };
+
+// Effective policy.
+Environment current_environment();
+bool require_where();
+int max_rows();
+const char *color();
+
+// True while redline enforces anything in this backend.
+bool active();
+
+} // namespace redline::settings

@@ -1,0 +1,25 @@
+// redline's own SQLSTATEs (class RL), shared by the extension and its unit tests.
+// The README documents each code; a code, once published, never changes meaning.
+#pragma once
+
+namespace redline::sqlstate {
+
+inline constexpr char internal[] = "RL000";           // a C++ exception reached the boundary
+inline constexpr char unqualified_write[] = "RL001";  // UPDATE/DELETE/MERGE that restricts no row
+inline constexpr char row_budget[] = "RL002";         // more rows than redline.max_rows
+inline constexpr char row_count_mismatch[] = "RL003"; // not the count stated in redline.expect_rows
+
+} // namespace redline::sqlstate
+
+namespace redline {
+
+// The integer PostgreSQL uses for a five-character SQLSTATE (MAKE_SQLSTATE).
+constexpr int pg_sqlstate(const char *code)
+{
+    int value = 0;
+    for (int i = 0; i < 5; ++i)
+        value += ((code[i] - '0') & 0x3F) << (6 * i);
+    return value;
+}
+
+} // namespace redline
