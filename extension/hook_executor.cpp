@@ -21,7 +21,7 @@ void redline_executor_start(QueryDesc *qd, int eflags)
         prev_executor_start(qd, eflags);
     else
         standard_ExecutorStart(qd, eflags);
-    if (qd->operation != CMD_SELECT && settings::active())
+    if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_start(qd, eflags);
 }
 
@@ -31,7 +31,7 @@ void redline_executor_finish(QueryDesc *qd)
         prev_executor_finish(qd);
     else
         standard_ExecutorFinish(qd);
-    if (qd->operation != CMD_SELECT && settings::active())
+    if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_finish(qd);
 }
 

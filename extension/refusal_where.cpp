@@ -98,6 +98,10 @@ std::string why(const WriteShape &s)
 std::string safe_way(const WriteShape &s)
 {
     const char *r = s.relation;
+    if (s.from_rule)
+        return fmt::format("Give the rule's action a condition on the row the rule fires for, e.g. "
+                           "... WHERE {0}.key = OLD.key (or NEW.key), with CREATE OR REPLACE RULE.",
+                           r);
     switch (s.command) {
     case WriteCommand::delete_:
         if (s.has_other_tables)

@@ -1,5 +1,7 @@
-// Counts the rows a statement changed (the executor's own count, es_processed) once it has
-// run completely, and raises before its transaction can commit.
+// Counts the rows a statement changed once it has run completely (triggers and WITH
+// queries included) and raises before its transaction can commit. The top-level command's
+// count is the executor's own (es_processed); a data-modifying WITH query is counted by
+// the rows its ModifyTable node consumes. A statement's count is that of its largest part.
 #include "row_budget.hpp"
 #include "boundary.hpp"
 #include "refusal_pg.hpp"
@@ -8,6 +10,7 @@
 
 extern "C" {
 #include "executor/executor.h"
+#include "executor/tuptable.h"
 #include "nodes/plannodes.h"
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
@@ -17,37 +20,64 @@ namespace redline::row_budget {
 
 namespace {
 
-// A statement that took the stated count. Lives in the statement's executor memory and
+// One data-modifying WITH query of a running statement.
+struct Part {
+    Part *next;
+    PlanState *source; // the ModifyTable node's input: one tuple per row to change
+    ExecProcNodeMtd source_real;
+    CmdType command;
+    Oid relation;
+    uint64 rows;
+};
+
+// A running data-changing statement. Lives in the statement's executor memory and
 // unlinks itself when that memory goes, on success and on error alike.
-struct Claim {
-    Claim *next;
-    Claim **link; // the pointer that points at this claim
+struct Tally {
+    Tally *next;
+    Tally **link; // the pointer that points at this tally
     const QueryDesc *qd;
-    int64 expected;
+    int64 expected; // -1: no count was stated for this statement
+    Part *parts;
     MemoryContextCallback on_free;
 };
 
-Claim *claims = nullptr;
+Tally *tallies = nullptr;
 
-void unlink_claim(void *arg)
+void unlink_tally(void *arg)
 {
-    auto *claim = static_cast<Claim *>(arg);
-    *claim->link = claim->next;
-    if (claim->next != nullptr)
-        claim->next->link = claim->link;
+    auto *tally = static_cast<Tally *>(arg);
+    *tally->link = tally->next;
+    if (tally->next != nullptr)
+        tally->next->link = tally->link;
 }
 
-Claim *find_claim(const QueryDesc *qd)
+Tally *find_tally(const QueryDesc *qd)
 {
-    for (Claim *claim = claims; claim != nullptr; claim = claim->next)
-        if (claim->qd == qd)
-            return claim;
+    for (Tally *tally = tallies; tally != nullptr; tally = tally->next)
+        if (tally->qd == qd)
+            return tally;
     return nullptr;
 }
 
-// The statement's own count is exact for INSERT, UPDATE, DELETE and MERGE; a SELECT's
-// count is of rows returned, not changed.
-bool changes_rows(const QueryDesc *qd)
+Part *find_part(const PlanState *source)
+{
+    for (Tally *tally = tallies; tally != nullptr; tally = tally->next)
+        for (Part *part = tally->parts; part != nullptr; part = part->next)
+            if (part->source == source)
+                return part;
+    return nullptr;
+}
+
+TupleTableSlot *counting_exec(PlanState *source)
+{
+    Part *part = find_part(source);
+    TupleTableSlot *slot = part->source_real(source);
+    if (!TupIsNull(slot))
+        part->rows++;
+    return slot;
+}
+
+bool top_level_changes_rows(const QueryDesc *qd)
 {
     return qd->operation == CMD_INSERT || qd->operation == CMD_UPDATE || qd->operation == CMD_DELETE ||
            qd->operation == CMD_MERGE;
@@ -81,59 +111,100 @@ const char *command_name(CmdType op)
     }
 }
 
-const char *target_name(const QueryDesc *qd)
+Oid first_result_relation(const PlannedStmt *stmt, List *result_relations)
 {
-    PlannedStmt *stmt = qd->plannedstmt;
-    if (stmt->resultRelations == NIL)
-        return "?";
-    RangeTblEntry *rte = rt_fetch(linitial_int(stmt->resultRelations), stmt->rtable);
-    char *name = get_rel_name(rte->relid);
-    return name != nullptr ? name : "?";
+    if (result_relations == NIL)
+        return InvalidOid;
+    return rt_fetch(linitial_int(result_relations), stmt->rtable)->relid;
+}
+
+void count_with_queries(QueryDesc *qd, Tally *tally)
+{
+    MemoryContext cxt = qd->estate->es_query_cxt;
+    ListCell *lc;
+    foreach (lc, qd->estate->es_auxmodifytables) {
+        auto *mt = static_cast<ModifyTableState *>(lfirst(lc));
+        PlanState *source = outerPlanState(mt);
+        if (source == nullptr)
+            continue;
+        auto *part = static_cast<Part *>(MemoryContextAllocZero(cxt, sizeof(Part)));
+        part->source = source;
+        part->source_real = source->ExecProcNodeReal;
+        part->command = mt->operation;
+        part->relation =
+            first_result_relation(qd->plannedstmt, castNode(ModifyTable, mt->ps.plan)->resultRelations);
+        part->next = tally->parts;
+        tally->parts = part;
+        // ExecProcNodeFirst installs ExecProcNodeReal on the first call.
+        source->ExecProcNodeReal = counting_exec;
+        if (source->ExecProcNode == part->source_real)
+            source->ExecProcNode = counting_exec;
+    }
 }
 
 } // namespace
 
 void on_start(QueryDesc *qd, int eflags)
 {
-    if (!settings::expect_pending || (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || !changes_rows(qd))
+    bool with_writes = qd->plannedstmt->hasModifyingCTE;
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || (!top_level_changes_rows(qd) && !with_writes))
         return;
+    bool stated = settings::expect_pending;
+    if (!stated && (settings::max_rows() <= 0 || inserts_literal_rows(qd) || session_is_exempt()))
+        return;
+
+    // The first data-changing statement to start takes the stated count: the statement
+    // the user typed, not the triggers it fires, which start after it.
     settings::expect_pending = false;
     MemoryContext cxt = qd->estate->es_query_cxt;
-    auto *claim = static_cast<Claim *>(MemoryContextAllocZero(cxt, sizeof(Claim)));
-    claim->qd = qd;
-    claim->expected = settings::expect_rows;
-    claim->on_free.func = unlink_claim;
-    claim->on_free.arg = claim;
-    claim->next = claims;
-    claim->link = &claims;
-    if (claims != nullptr)
-        claims->link = &claim->next;
-    claims = claim;
-    MemoryContextRegisterResetCallback(cxt, &claim->on_free);
+    auto *tally = static_cast<Tally *>(MemoryContextAllocZero(cxt, sizeof(Tally)));
+    tally->qd = qd;
+    tally->expected = stated ? settings::expect_rows : -1;
+    tally->on_free.func = unlink_tally;
+    tally->on_free.arg = tally;
+    tally->next = tallies;
+    tally->link = &tallies;
+    if (tallies != nullptr)
+        tallies->link = &tally->next;
+    tallies = tally;
+    MemoryContextRegisterResetCallback(cxt, &tally->on_free);
+    if (with_writes)
+        count_with_queries(qd, tally);
 }
 
 void on_finish(QueryDesc *qd)
 {
-    if (!changes_rows(qd))
+    Tally *tally = tallies == nullptr ? nullptr : find_tally(qd);
+    if (tally == nullptr)
         return;
-    uint64 rows = qd->estate->es_processed;
-    Claim *claim = claims == nullptr ? nullptr : find_claim(qd);
-    if (claim != nullptr) {
-        int64 expected = claim->expected;
-        if (rows == static_cast<uint64>(expected))
-            return;
-        const char *command = command_name(qd->operation);
-        const char *relation = target_name(qd);
-        PgRefusal *refusal =
-            cpp_entry([&] { return to_pg(refuse_row_count_mismatch(command, relation, rows, expected)); });
-        raise_refusal(refusal);
+
+    uint64 rows = 0;
+    CmdType command = qd->operation;
+    Oid relation = InvalidOid;
+    if (top_level_changes_rows(qd)) {
+        rows = qd->estate->es_processed;
+        relation = first_result_relation(qd->plannedstmt, qd->plannedstmt->resultRelations);
     }
+    for (Part *part = tally->parts; part != nullptr; part = part->next) {
+        if (part->rows > rows || relation == InvalidOid) {
+            rows = part->rows;
+            command = part->command;
+            relation = part->relation;
+        }
+    }
+
+    int64 expected = tally->expected;
     int limit = settings::max_rows();
-    if (limit <= 0 || rows <= static_cast<uint64>(limit) || inserts_literal_rows(qd) || session_is_exempt())
+    if (expected >= 0 ? rows == static_cast<uint64>(expected) : (limit <= 0 || rows <= static_cast<uint64>(limit)))
         return;
-    const char *command = command_name(qd->operation);
-    const char *relation = target_name(qd);
-    PgRefusal *refusal = cpp_entry([&] { return to_pg(refuse_row_budget(command, relation, rows, limit)); });
+
+    const char *verb = command_name(command);
+    char *name = OidIsValid(relation) ? get_rel_name(relation) : nullptr;
+    const char *target = name != nullptr ? name : "?";
+    PgRefusal *refusal = cpp_entry([&] {
+        return to_pg(expected >= 0 ? refuse_row_count_mismatch(verb, target, rows, expected)
+                                   : refuse_row_budget(verb, target, rows, limit));
+    });
     raise_refusal(refusal);
 }
 
