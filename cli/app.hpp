@@ -1,0 +1,19 @@
+// The top-level command line: what redline is, its version, and the options that every
+// subcommand shares. main() parses with it; the tests parse with it in-process.
+#pragma once
+
+#include "palette.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace redline::cli {
+
+struct GlobalOptions {
+    ColorMode color = ColorMode::automatic;
+};
+
+void define_app(CLI::App &app, GlobalOptions &options);
+
+} // namespace redline::cli

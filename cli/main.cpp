@@ -1,0 +1,33 @@
+// Entry point of the redline CLI. Nothing escapes main(): every failure ends as one line on
+// stderr and an exit code, never as an abort with a core dump.
+#include "app.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+int main(int argc, char **argv) noexcept
+{
+    // The handlers below use C stdio only: a throw from inside one would end in std::terminate.
+    try {
+        redline::cli::GlobalOptions options;
+        CLI::App app;
+        redline::cli::define_app(app, options);
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::ParseError &e) {
+            return app.exit(e);
+        }
+        // No subcommand chosen: show what there is rather than do nothing silently.
+        std::cout << app.help();
+        return 0;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "redline: %s\n", e.what());
+        return 1;
+    } catch (...) {
+        std::fputs("redline: unexpected error\n", stderr);
+        return 1;
+    }
+}
