@@ -27,14 +27,16 @@ void define_app(CLI::App &app, GlobalOptions &options)
     app.set_version_flag("-V,--version", "redline " REDLINE_VERSION, "Print the version and exit");
     app.failure_message(one_line_failure);
 
-    const std::map<std::string, ColorMode> modes{
+    static const std::map<std::string, ColorMode> modes{
         {"auto", ColorMode::automatic},
         {"always", ColorMode::always},
         {"never", ColorMode::never},
     };
-    app.add_option("--color", options.color,
-                   "When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always or never")
-        ->transform(CLI::CheckedTransformer(modes))
+    app.add_option_function<std::string>(
+           "--color", [&options](const std::string &value) { options.color = modes.at(value); },
+           "When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always or never")
+        ->check(CLI::IsMember(modes))
+        ->type_name("WHEN")
         ->default_str("auto");
 }
 

@@ -45,7 +45,7 @@ TEST(RedlineSqlstates, AreDistinctCodesOfClassRL)
     EXPECT_EQ(packed.size(), std::size(codes));
 }
 
-// Published codes never change meaning; these are the ones the README documents.
+// Clients and scripts match on these strings: a published code never changes meaning.
 TEST(RedlineSqlstates, KeepTheirPublishedValues)
 {
     EXPECT_STREQ(redline::sqlstate::internal, "RL000");
