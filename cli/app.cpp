@@ -34,7 +34,7 @@ void define_app(CLI::App &app, GlobalOptions &options)
     };
     app.add_option_function<std::string>(
            "--color", [&options](const std::string &value) { options.color = modes.at(value); },
-           "When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always or never")
+           "When to use colour; auto means on a terminal, unless NO_COLOR is set or TERM=dumb")
         ->check(CLI::IsMember(modes))
         ->type_name("WHEN")
         ->default_str("auto");

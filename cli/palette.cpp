@@ -95,7 +95,9 @@ std::optional<fmt::rgb> color_rgb(std::string_view color)
             return named.rgb;
     if (color.size() != 7 || color[0] != '#' || !valid_color(color))
         return std::nullopt;
-    auto byte = [&](std::size_t at) { return static_cast<std::uint8_t>(hex_digit(color[at]) * 16 + hex_digit(color[at + 1])); };
+    auto byte = [&](std::size_t at) {
+        return static_cast<std::uint8_t>(hex_digit(color[at]) * 16 + hex_digit(color[at + 1]));
+    };
     return fmt::rgb(byte(1), byte(3), byte(5));
 }
 

@@ -1,7 +1,9 @@
-// Counts the rows a statement changed once it has run completely (triggers and WITH
-// queries included) and raises before its transaction can commit. The top-level command's
-// count is the executor's own (es_processed); a data-modifying WITH query is counted by
-// the rows its ModifyTable node consumes. A statement's count is that of its largest part.
+// Counts the rows a statement changed once it has run completely and raises before its
+// transaction can commit. Its parts: the command itself (the executor's own count,
+// es_processed), each data-modifying WITH query (the rows its ModifyTable node consumes),
+// and the writes it caused while running (triggers, foreign-key cascades, rules), summed per
+// table. A statement's count is that of its largest part: a one-row DELETE that cascades to
+// 5000 rows is a 5000-row statement.
 #include "row_budget.hpp"
 #include "boundary.hpp"
 #include "refusal_pg.hpp"
@@ -20,51 +22,41 @@ namespace redline::row_budget {
 
 namespace {
 
-// One data-modifying WITH query of a running statement.
+// One part of a running statement: a data-modifying WITH query (source set), or the writes
+// of one kind to one table that ran inside it (source null).
 struct Part {
     Part *next;
-    PlanState *source; // the ModifyTable node's input: one tuple per row to change
+    PlanState *source; // the WITH query's ModifyTable input: one tuple per row to change
     ExecProcNodeMtd source_real;
     CmdType command;
     Oid relation;
     uint64 rows;
 };
 
-// A running data-changing statement. Lives in the statement's executor memory and
-// unlinks itself when that memory goes, on success and on error alike.
+// The running data-changing statement. Lives in the statement's executor memory and
+// forgets itself when that memory goes, on success and on error alike.
 struct Tally {
-    Tally *next;
-    Tally **link; // the pointer that points at this tally
     const QueryDesc *qd;
     int64 expected; // -1: no count was stated for this statement
     Part *parts;
     MemoryContextCallback on_free;
 };
 
-Tally *tallies = nullptr;
+// A data-changing statement that starts while another one runs was caused by it (a
+// trigger, a cascade, a rule): its rows are a part of the running statement.
+Tally *running = nullptr;
 
-void unlink_tally(void *arg)
+void forget_tally(void *arg)
 {
-    auto *tally = static_cast<Tally *>(arg);
-    *tally->link = tally->next;
-    if (tally->next != nullptr)
-        tally->next->link = tally->link;
-}
-
-Tally *find_tally(const QueryDesc *qd)
-{
-    for (Tally *tally = tallies; tally != nullptr; tally = tally->next)
-        if (tally->qd == qd)
-            return tally;
-    return nullptr;
+    if (running == arg)
+        running = nullptr;
 }
 
 Part *find_part(const PlanState *source)
 {
-    for (Tally *tally = tallies; tally != nullptr; tally = tally->next)
-        for (Part *part = tally->parts; part != nullptr; part = part->next)
-            if (part->source == source)
-                return part;
+    for (Part *part = running->parts; part != nullptr; part = part->next)
+        if (part->source == source)
+            return part;
     return nullptr;
 }
 
@@ -142,12 +134,29 @@ void count_with_queries(QueryDesc *qd, Tally *tally)
     }
 }
 
+void add_nested_rows(Tally *outer, CmdType command, Oid relation, uint64 rows)
+{
+    for (Part *part = outer->parts; part != nullptr; part = part->next) {
+        if (part->source == nullptr && part->command == command && part->relation == relation) {
+            part->rows += rows;
+            return;
+        }
+    }
+    auto *part = static_cast<Part *>(MemoryContextAllocZero(outer->qd->estate->es_query_cxt, sizeof(Part)));
+    part->command = command;
+    part->relation = relation;
+    part->rows = rows;
+    part->next = outer->parts;
+    outer->parts = part;
+}
+
 } // namespace
 
 void on_start(QueryDesc *qd, int eflags)
 {
     bool with_writes = qd->plannedstmt->hasModifyingCTE;
-    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || (!top_level_changes_rows(qd) && !with_writes))
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || (!top_level_changes_rows(qd) && !with_writes) ||
+        running != nullptr)
         return;
     bool stated = settings::expect_pending;
     if (!stated && (settings::max_rows() <= 0 || inserts_literal_rows(qd) || session_is_exempt()))
@@ -160,13 +169,9 @@ void on_start(QueryDesc *qd, int eflags)
     auto *tally = static_cast<Tally *>(MemoryContextAllocZero(cxt, sizeof(Tally)));
     tally->qd = qd;
     tally->expected = stated ? settings::expect_rows : -1;
-    tally->on_free.func = unlink_tally;
+    tally->on_free.func = forget_tally;
     tally->on_free.arg = tally;
-    tally->next = tallies;
-    tally->link = &tallies;
-    if (tallies != nullptr)
-        tallies->link = &tally->next;
-    tallies = tally;
+    running = tally;
     MemoryContextRegisterResetCallback(cxt, &tally->on_free);
     if (with_writes)
         count_with_queries(qd, tally);
@@ -174,9 +179,16 @@ void on_start(QueryDesc *qd, int eflags)
 
 void on_finish(QueryDesc *qd)
 {
-    Tally *tally = tallies == nullptr ? nullptr : find_tally(qd);
-    if (tally == nullptr)
+    if (running == nullptr)
         return;
+    Tally *tally = running;
+    if (tally->qd != qd) {
+        if (top_level_changes_rows(qd) && qd->estate->es_processed > 0)
+            add_nested_rows(running, qd->operation,
+                            first_result_relation(qd->plannedstmt, qd->plannedstmt->resultRelations),
+                            qd->estate->es_processed);
+        return;
+    }
 
     uint64 rows = 0;
     CmdType command = qd->operation;

@@ -95,6 +95,28 @@ SELECT count(*) AS trail FROM ledger_trail;
 DROP TRIGGER ledger_trail ON ledger;
 \c - rl_human
 
+-- writes a statement causes are part of it: a one-row DELETE that cascades to 7 rows is a
+-- 7-row statement
+\c - :admin
+CREATE TABLE customer (id int PRIMARY KEY);
+CREATE TABLE orders (id int PRIMARY KEY, customer int REFERENCES customer ON DELETE CASCADE);
+INSERT INTO customer VALUES (1), (2);
+INSERT INTO orders SELECT g, 1 FROM generate_series(1, 7) g;
+GRANT ALL ON customer, orders TO rl_human;
+\c - rl_human
+DELETE FROM customer WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+SET LOCAL redline.expect_rows = 1;
+DELETE FROM customer WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL redline.expect_rows = 7;
+DELETE FROM customer WHERE id = 1;
+COMMIT;
+SELECT (SELECT count(*) FROM customer) AS customers, (SELECT count(*) FROM orders) AS orders;
+
 -- inside a function the first data-changing statement takes the count
 CREATE FUNCTION bulk_note(n int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN UPDATE ledger SET note = 'bulk' WHERE id <= n; END $$;

@@ -65,10 +65,7 @@ TEST(UseColor, DumbTerminalGetsNoColour) { EXPECT_FALSE(use_color(ColorMode::aut
 TEST(UseColor, UnsetTermStillColoursATerminal) { EXPECT_TRUE(use_color(ColorMode::automatic, true, nullptr, nullptr)); }
 
 // An explicit --color=always is the user overriding their NO_COLOR for one run.
-TEST(UseColor, AlwaysForcesColourOverEverything)
-{
-    EXPECT_TRUE(use_color(ColorMode::always, false, "1", "dumb"));
-}
+TEST(UseColor, AlwaysForcesColourOverEverything) { EXPECT_TRUE(use_color(ColorMode::always, false, "1", "dumb")); }
 
 TEST(UseColor, NeverDisablesColourOnATerminal) { EXPECT_FALSE(use_color(ColorMode::never, true, nullptr, "xterm")); }
 
@@ -81,7 +78,7 @@ TEST(PaletteFor, ReadsNoColorFromTheEnvironment)
     EXPECT_FALSE(redline::cli::palette_for(ColorMode::never).enabled);
 }
 
-TEST(PaletteFor, AlwaysForcesColourWhenStdoutIsNotATerminal)
+TEST(PaletteFor, AlwaysForcesColourEvenOnADumbTerminal)
 {
     ScopedEnv no_color("NO_COLOR", nullptr);
     ScopedEnv term("TERM", "dumb");

@@ -87,7 +87,7 @@ using Case = std::tuple<WriteCommand, WhereFlaw, bool, const char *>;
 
 class EveryUnqualifiedWrite : public testing::TestWithParam<Case> {};
 
-TEST_P(EveryUnqualifiedWrite, IsRL001NamingTheRelationWithTheSafeStatementInTheHint)
+TEST_P(EveryUnqualifiedWrite, IsRL001WithRelationAndSafeStatement)
 {
     auto [command, flaw, other_tables, relation] = GetParam();
     WriteShape s = shape(command, flaw, relation);
@@ -117,7 +117,7 @@ std::string case_name(const testing::TestParamInfo<Case> &info)
     return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllCommandsAndFlaws, EveryUnqualifiedWrite,
+INSTANTIATE_TEST_SUITE_P(All, EveryUnqualifiedWrite,
                          testing::Combine(testing::Values(WriteCommand::update, WriteCommand::delete_,
                                                           WriteCommand::merge_update, WriteCommand::merge_delete),
                                           testing::Values(WhereFlaw::none, WhereFlaw::no_where,

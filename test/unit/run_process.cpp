@@ -2,8 +2,8 @@
 // a chatty child can never block on a full one while the parent waits for it to exit.
 #include "run_process.hpp"
 
-#include <spawn.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

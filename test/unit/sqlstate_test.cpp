@@ -16,11 +16,11 @@ static_assert(redline::pg_sqlstate("22012") == 33816706);
 // MAKE_SQLSTATE from utils/elog.h, evaluated by a C compiler.
 TEST(PgSqlstate, MatchesPostgresqlErrcodes)
 {
-    EXPECT_EQ(redline::pg_sqlstate("00000"), 0);         // ERRCODE_SUCCESSFUL_COMPLETION
-    EXPECT_EQ(redline::pg_sqlstate("22012"), 33816706);  // ERRCODE_DIVISION_BY_ZERO
-    EXPECT_EQ(redline::pg_sqlstate("23505"), 83906754);  // ERRCODE_UNIQUE_VIOLATION
-    EXPECT_EQ(redline::pg_sqlstate("RL001"), 16779042);  // MAKE_SQLSTATE('R','L','0','0','1')
-    EXPECT_EQ(redline::pg_sqlstate("RL003"), 50333474);  // MAKE_SQLSTATE('R','L','0','0','3')
+    EXPECT_EQ(redline::pg_sqlstate("00000"), 0);        // ERRCODE_SUCCESSFUL_COMPLETION
+    EXPECT_EQ(redline::pg_sqlstate("22012"), 33816706); // ERRCODE_DIVISION_BY_ZERO
+    EXPECT_EQ(redline::pg_sqlstate("23505"), 83906754); // ERRCODE_UNIQUE_VIOLATION
+    EXPECT_EQ(redline::pg_sqlstate("RL001"), 16779042); // MAKE_SQLSTATE('R','L','0','0','1')
+    EXPECT_EQ(redline::pg_sqlstate("RL003"), 50333474); // MAKE_SQLSTATE('R','L','0','0','3')
 }
 
 TEST(PgSqlstate, PacksSixBitsPerCharacterFirstCharacterLowest)

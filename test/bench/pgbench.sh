@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Measures redline's cost on the statement path: pgbench (prepared) against a vanilla server,
+# redline (as an exempt application role and as a guarded human role) and pgaudit
+# (pgaudit.log = 'write, ddl'), one cluster each, one after the other. Prints TPS and ratios.
+# Usage: test/bench/pgbench.sh [seconds per run, default 20] [scale, default 10]
+set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+secs=${1:-20}
+scale=${2:-10}
+work=$(mktemp -d /tmp/redline-bench.XXXXXX)
+chmod 755 "$work"
+trap 'for d in "$work"/*/; do stop_cluster "$d"; done; rm -rf "$work"' EXIT
+
+declare -A tps
+run() { # run NAME PORT ROLE MODE(-S or "")
+    local dir=$work/$1 port=$2 role=$3 mode=$4
+    pgbench -h "$dir" -p "$port" -U "$role" -n -M prepared -c 2 -j 2 -T "$secs" $mode bench 2>/dev/null |
+        sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+setup() { # setup NAME PORT PRELOAD CONF...
+    local name=$1 port=$2 preload=$3
+    shift 3
+    init_cluster "$work/$name" "$port" "shared_preload_libraries = '$preload'" "max_connections = 20" "$@"
+    start_cluster "$work/$name"
+    psql -X -q -h "$work/$name" -p "$port" -U postgres -d postgres -c 'CREATE DATABASE bench' \
+        -c 'CREATE ROLE app LOGIN' -c 'CREATE ROLE human LOGIN'
+    pgbench -h "$work/$name" -p "$port" -U postgres -i -q -s "$scale" bench >/dev/null 2>&1
+    psql -X -q -h "$work/$name" -p "$port" -U postgres -d bench \
+        -c 'GRANT ALL ON ALL TABLES IN SCHEMA public TO app, human'
+}
+
+setup vanilla 25501 ''
+setup redline 25502 redline "redline.exempt_roles = 'app'"
+setup pgaudit 25503 pgaudit "pgaudit.log = 'write, ddl'"
+
+for mode in select tpcb; do
+    flag=$([ $mode = select ] && echo -S || echo "")
+    tps[vanilla-$mode]=$(run vanilla 25501 app "$flag")
+    tps[exempt-$mode]=$(run redline 25502 app "$flag")
+    tps[human-$mode]=$(run redline 25502 human "$flag")
+    tps[pgaudit-$mode]=$(run pgaudit 25503 app "$flag")
+done
+
+printf '\n%-30s %12s %12s\n' "run ($secs s, scale $scale, -c 2)" "select-only" "tpc-b"
+for who in vanilla exempt human pgaudit; do
+    printf '%-30s %12.0f %12.0f\n' "$who" "${tps[$who-select]}" "${tps[$who-tpcb]}"
+done
+echo
+for who in exempt human pgaudit; do
+    awk -v w="$who / vanilla" -v a="${tps[$who-select]}" -v b="${tps[vanilla-select]}" \
+        -v c="${tps[$who-tpcb]}" -v d="${tps[vanilla-tpcb]}" 'BEGIN { printf "%-30s %12.3f %12.3f\n", w, a / b, c / d }'
+done
