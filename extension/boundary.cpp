@@ -11,8 +11,7 @@ void raise_caught(ErrorData *pg, bool out_of_memory, const char *what)
         ReThrowError(pg);
     if (out_of_memory)
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in redline")));
-    ereport(ERROR, (errcode(pg_sqlstate(sqlstate::internal)),
-                    errmsg("redline internal error: %s", what),
+    ereport(ERROR, (errcode(pg_sqlstate(sqlstate::internal)), errmsg("redline internal error: %s", what),
                     errhint("The statement was not run. Report this with the server log to the redline maintainers.")));
     pg_unreachable();
 }

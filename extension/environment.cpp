@@ -19,8 +19,7 @@ constexpr std::array<Row, 4> table{{
     {Environment::development, "development", {true, 0, "green"}},
     {Environment::local, "local", {false, 0, ""}},
 }};
-constexpr std::array<std::string_view, 8> palette{"red",  "orange", "yellow", "green",
-                                                  "blue", "purple", "gray",   "none"};
+constexpr std::array<std::string_view, 8> palette{"red", "orange", "yellow", "green", "blue", "purple", "gray", "none"};
 } // namespace
 
 const char *environment_name(Environment env)

@@ -190,8 +190,7 @@ void check_one(Query *q, bool in_with)
             if (flaw == WhereFlaw::no_where)
                 flaw = WhereFlaw::constant_true;
             if (flaw != WhereFlaw::none)
-                refuse(q,
-                       action->commandType == CMD_UPDATE ? WriteCommand::merge_update : WriteCommand::merge_delete,
+                refuse(q, action->commandType == CMD_UPDATE ? WriteCommand::merge_update : WriteCommand::merge_delete,
                        flaw, in_with);
         }
         break;

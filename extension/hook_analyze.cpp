@@ -18,6 +18,7 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
 {
     if (prev_post_parse_analyze != nullptr)
         prev_post_parse_analyze(pstate, query, jstate);
+    settings::report_derived_color();
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.
     if (query->commandType == CMD_UTILITY || in_plain_explain())

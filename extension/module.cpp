@@ -15,11 +15,10 @@ PGDLLEXPORT void _PG_init(void);
 void _PG_init(void)
 {
     if (!process_shared_preload_libraries_in_progress)
-        ereport(ERROR,
-                (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                 errmsg("redline must be loaded through shared_preload_libraries"),
-                 errdetail("Loaded later, it could not guard the sessions that started before it."),
-                 errhint("Add redline to shared_preload_libraries in postgresql.conf and restart the server.")));
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("redline must be loaded through shared_preload_libraries"),
+                        errdetail("Loaded later, it could not guard the sessions that started before it."),
+                        errhint("Add redline to shared_preload_libraries in postgresql.conf and restart the server.")));
 
     redline::settings::define();
     redline::install_analyze_hook();

@@ -27,19 +27,17 @@ enum class WhereFlaw {
 struct WriteShape {
     WriteCommand command;
     WhereFlaw flaw;
-    const char *relation;   // the target as the user named it
-    bool relation_is_view;  // the target is an auto-updatable view
-    bool has_other_tables;  // UPDATE ... FROM, DELETE ... USING, MERGE ... USING
-    bool from_rule;         // the statement is the action of a rewrite rule
-    bool in_with;           // the statement is a data-modifying WITH query
+    const char *relation;  // the target as the user named it
+    bool relation_is_view; // the target is an auto-updatable view
+    bool has_other_tables; // UPDATE ... FROM, DELETE ... USING, MERGE ... USING
+    bool from_rule;        // the statement is the action of a rewrite rule
+    bool in_with;          // the statement is a data-modifying WITH query
 };
 
 Refusal refuse_unqualified_write(const WriteShape &shape);
 
 // Row budget (rule 4, redline.max_rows and redline.expect_rows).
-Refusal refuse_row_budget(const char *command, const char *relation, std::uint64_t rows,
-                          int max_rows);
-Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows,
-                                  std::int64_t expected);
+Refusal refuse_row_budget(const char *command, const char *relation, std::uint64_t rows, int max_rows);
+Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows, std::int64_t expected);
 
 } // namespace redline

@@ -29,8 +29,7 @@ PgRefusal *to_pg(const Refusal &refusal)
 void raise_refusal(const PgRefusal *r)
 {
     ereport(ERROR, (errcode(r->sqlerrcode), errmsg_internal("%s", r->message),
-                    r->detail ? errdetail_internal("%s", r->detail) : 0,
-                    r->hint ? errhint("%s", r->hint) : 0));
+                    r->detail ? errdetail_internal("%s", r->detail) : 0, r->hint ? errhint("%s", r->hint) : 0));
     pg_unreachable();
 }
 

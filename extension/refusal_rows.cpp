@@ -20,8 +20,7 @@ Refusal refuse_row_budget(const char *command, const char *relation, std::uint64
                     rows, command)};
 }
 
-Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows,
-                                  std::int64_t expected)
+Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows, std::int64_t expected)
 {
     return Refusal{
         sqlstate::row_count_mismatch,

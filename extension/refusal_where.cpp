@@ -24,10 +24,7 @@ const char *verb(WriteCommand c)
     return "write";
 }
 
-bool is_merge(WriteCommand c)
-{
-    return c == WriteCommand::merge_update || c == WriteCommand::merge_delete;
-}
+bool is_merge(WriteCommand c) { return c == WriteCommand::merge_update || c == WriteCommand::merge_delete; }
 
 std::string what_is_wrong(const WriteShape &s)
 {
@@ -38,28 +35,29 @@ std::string what_is_wrong(const WriteShape &s)
             return fmt::format("{} would change every row of {} \"{}\": its condition compares a column with itself",
                                verb(s.command), kind, s.relation);
         case WhereFlaw::no_target_reference:
-            return fmt::format("{} would change every row of {} \"{}\": neither the ON condition nor the WHEN condition names a column of \"{}\"",
-                               verb(s.command), kind, s.relation, s.relation);
+            return fmt::format(
+                "{} would change every row of {} \"{}\": neither the ON condition nor the WHEN condition names a column of \"{}\"",
+                verb(s.command), kind, s.relation, s.relation);
         default:
-            return fmt::format("{} would change every row of {} \"{}\": its ON condition is always true and the action has no condition",
-                               verb(s.command), kind, s.relation);
+            return fmt::format(
+                "{} would change every row of {} \"{}\": its ON condition is always true and the action has no condition",
+                verb(s.command), kind, s.relation);
         }
     }
     switch (s.flaw) {
     case WhereFlaw::no_where:
         return fmt::format("{} on {} \"{}\" has no WHERE clause", verb(s.command), kind, s.relation);
     case WhereFlaw::constant_true:
-        return fmt::format("{} on {} \"{}\" has a WHERE clause that is always true", verb(s.command), kind,
-                           s.relation);
+        return fmt::format("{} on {} \"{}\" has a WHERE clause that is always true", verb(s.command), kind, s.relation);
     case WhereFlaw::self_comparison:
-        return fmt::format("{} on {} \"{}\" has a WHERE clause that compares a column with itself",
-                           verb(s.command), kind, s.relation);
+        return fmt::format("{} on {} \"{}\" has a WHERE clause that compares a column with itself", verb(s.command),
+                           kind, s.relation);
     case WhereFlaw::no_target_reference:
         if (s.has_other_tables)
-            return fmt::format("{} on {} \"{}\" does not join \"{}\" to the other tables", verb(s.command),
-                               kind, s.relation, s.relation);
-        return fmt::format("{} on {} \"{}\" has a WHERE clause that names no column of \"{}\"",
-                           verb(s.command), kind, s.relation, s.relation);
+            return fmt::format("{} on {} \"{}\" does not join \"{}\" to the other tables", verb(s.command), kind,
+                               s.relation, s.relation);
+        return fmt::format("{} on {} \"{}\" has a WHERE clause that names no column of \"{}\"", verb(s.command), kind,
+                           s.relation, s.relation);
     case WhereFlaw::none:
         break;
     }
@@ -108,9 +106,10 @@ std::string safe_way(const WriteShape &s)
             return fmt::format("Join on a key: DELETE FROM {0} USING other WHERE {0}.key = other.key AND ...; "
                                "count first with SELECT count(*) FROM {0} JOIN other ON {0}.key = other.key WHERE ...;",
                                r);
-        return fmt::format("Name the rows: DELETE FROM {0} WHERE <condition>; count them first with "
-                           "SELECT count(*) FROM {0} WHERE <condition>; to empty the table on purpose, use TRUNCATE {0};",
-                           r);
+        return fmt::format(
+            "Name the rows: DELETE FROM {0} WHERE <condition>; count them first with "
+            "SELECT count(*) FROM {0} WHERE <condition>; to empty the table on purpose, use TRUNCATE {0};",
+            r);
     case WriteCommand::update:
         if (s.has_other_tables)
             return fmt::format("Join on a key: UPDATE {0} SET ... FROM other WHERE {0}.key = other.key AND ...; "

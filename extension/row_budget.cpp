@@ -123,8 +123,7 @@ void count_with_queries(QueryDesc *qd, Tally *tally)
         part->source = source;
         part->source_real = source->ExecProcNodeReal;
         part->command = mt->operation;
-        part->relation =
-            first_result_relation(qd->plannedstmt, castNode(ModifyTable, mt->ps.plan)->resultRelations);
+        part->relation = first_result_relation(qd->plannedstmt, castNode(ModifyTable, mt->ps.plan)->resultRelations);
         part->next = tally->parts;
         tally->parts = part;
         // ExecProcNodeFirst installs ExecProcNodeReal on the first call.
@@ -155,8 +154,7 @@ void add_nested_rows(Tally *outer, CmdType command, Oid relation, uint64 rows)
 void on_start(QueryDesc *qd, int eflags)
 {
     bool with_writes = qd->plannedstmt->hasModifyingCTE;
-    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || (!top_level_changes_rows(qd) && !with_writes) ||
-        running != nullptr)
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || (!top_level_changes_rows(qd) && !with_writes) || running != nullptr)
         return;
     bool stated = settings::expect_pending;
     if (!stated && (settings::max_rows() <= 0 || inserts_literal_rows(qd) || session_is_exempt()))

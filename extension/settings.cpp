@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "access/parallel.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/plancache.h"
@@ -35,9 +36,8 @@ const struct config_enum_entry environment_options[] = {
 };
 
 const struct config_enum_entry switch_options[] = {
-    {"auto", -1, false}, {"on", 1, false},    {"off", 0, false},  {"true", 1, true},
-    {"false", 0, true},  {"yes", 1, true},    {"no", 0, true},    {"1", 1, true},
-    {"0", 0, true},      {nullptr, 0, false},
+    {"auto", -1, false}, {"on", 1, false}, {"off", 0, false}, {"true", 1, true}, {"false", 0, true},
+    {"yes", 1, true},    {"no", 0, true},  {"1", 1, true},    {"0", 0, true},    {nullptr, 0, false},
 };
 
 const struct config_enum_entry fault_options[] = {
@@ -50,6 +50,17 @@ const struct config_enum_entry fault_options[] = {
 // Plans cached while a guard was off must not outlive it: a change of a setting that
 // decides what a plan may do invalidates every cached plan of this backend.
 void invalidate_plans_int(int, void *) { ResetPlanCache(); }
+
+// A colour derived from the environment changes with it, but PostgreSQL only reports a
+// setting to clients when that setting itself is set: note it, and set the colour again
+// (same value, lowest-priority source) at the session's next statement.
+bool derived_color_changed = false;
+
+void assign_environment(int, void *)
+{
+    ResetPlanCache();
+    derived_color_changed = true;
+}
 void invalidate_plans_bool(bool, void *) { ResetPlanCache(); }
 
 void assign_exempt_roles(const char *, void *) { forget_exemption(); }
@@ -91,6 +102,17 @@ const char *color()
     return environment_defaults(current_environment()).color;
 }
 
+void report_derived_color()
+{
+    if (!derived_color_changed || !IsTransactionState())
+        return;
+    derived_color_changed = false;
+    if (color_setting != nullptr && color_setting[0] != '\0')
+        return; // an explicit colour did not change
+    (void)set_config_option("redline.color", "", PGC_SIGHUP, PGC_S_DYNAMIC_DEFAULT, GUC_ACTION_SET, true, WARNING,
+                            false);
+}
+
 bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
 
 void define()
@@ -98,29 +120,27 @@ void define()
     DefineCustomEnumVariable(
         "redline.environment", "Which environment this cluster is: production, staging, development or local.",
         "Reported to every client at connect. Each environment has its own defaults; production turns every guard on.",
-        &environment, static_cast<int>(Environment::production), environment_options, PGC_SIGHUP,
-        GUC_REPORT, nullptr, invalidate_plans_int, nullptr);
+        &environment, static_cast<int>(Environment::production), environment_options, PGC_SIGHUP, GUC_REPORT, nullptr,
+        assign_environment, nullptr);
 
     DefineCustomStringVariable(
         "redline.color", "The colour clients paint sessions of this cluster with.",
         "Empty means the environment's colour: production red, staging orange, development green, local none.",
         &color_setting, "", PGC_SIGHUP, GUC_REPORT, check_color, nullptr, show_color);
 
-    DefineCustomBoolVariable(
-        "redline.enforce", "Whether redline enforces its guards at all.",
-        "Only a configuration change and reload can switch redline off; SET cannot.", &enforce, true,
-        PGC_SIGHUP, 0, nullptr, invalidate_plans_bool, nullptr);
+    DefineCustomBoolVariable("redline.enforce", "Whether redline enforces its guards at all.",
+                             "Only a configuration change and reload can switch redline off; SET cannot.", &enforce,
+                             true, PGC_SIGHUP, 0, nullptr, invalidate_plans_bool, nullptr);
 
     DefineCustomStringVariable(
         "redline.exempt_roles", "Login roles (session_user) of applications, exempt from the row budget.",
         "A comma-separated list of role names. Exemption follows the login role: SET ROLE never grants it.",
-        &exempt_roles, "", PGC_SUSET, GUC_LIST_INPUT, nullptr,
-        assign_exempt_roles, nullptr);
+        &exempt_roles, "", PGC_SUSET, GUC_LIST_INPUT, nullptr, assign_exempt_roles, nullptr);
 
-    DefineCustomEnumVariable(
-        "redline.require_where", "Refuse UPDATE, DELETE and MERGE that do not restrict their target rows.",
-        "auto takes the environment's default (on everywhere but local).", &require_where_setting, -1,
-        switch_options, PGC_SUSET, 0, nullptr, invalidate_plans_int, nullptr);
+    DefineCustomEnumVariable("redline.require_where",
+                             "Refuse UPDATE, DELETE and MERGE that do not restrict their target rows.",
+                             "auto takes the environment's default (on everywhere but local).", &require_where_setting,
+                             -1, switch_options, PGC_SUSET, 0, nullptr, invalidate_plans_int, nullptr);
 
     DefineCustomIntVariable(
         "redline.max_rows", "Most rows one statement of a non-exempt role may change without a stated count.",
@@ -129,13 +149,12 @@ void define()
 
     DefineCustomIntVariable(
         "redline.expect_rows", "The exact row count the next data-changing statement must have.",
-        "Meant for SET LOCAL. Used by the next INSERT, UPDATE, DELETE or MERGE only; -1 states nothing.",
-        &expect_rows, -1, -1, INT_MAX, PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr, assign_expect_rows, nullptr);
+        "Meant for SET LOCAL. Used by the next INSERT, UPDATE, DELETE or MERGE only; -1 states nothing.", &expect_rows,
+        -1, -1, INT_MAX, PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr, assign_expect_rows, nullptr);
 
-    DefineCustomEnumVariable(
-        "redline.debug_fault", "Injects a fault at redline's C++ boundary (tests only).", nullptr, &debug_fault,
-        static_cast<int>(Fault::none), fault_options, PGC_SUSET,
-        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL, nullptr, nullptr, nullptr);
+    DefineCustomEnumVariable("redline.debug_fault", "Injects a fault at redline's C++ boundary (tests only).", nullptr,
+                             &debug_fault, static_cast<int>(Fault::none), fault_options, PGC_SUSET,
+                             GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("redline");
 }

@@ -14,9 +14,9 @@ void define();
 
 // Raw values, read by the hooks on every statement: plain globals, no calls.
 extern bool enforce;
-extern int environment;  // an Environment
+extern int environment; // an Environment
 extern char *exempt_roles;
-extern int expect_rows;  // -1 = none stated
+extern int expect_rows;     // -1 = none stated
 extern bool expect_pending; // a count was stated and no statement has used it yet
 extern int debug_fault;
 
@@ -27,6 +27,10 @@ Environment current_environment();
 bool require_where();
 int max_rows();
 const char *color();
+
+// Makes PostgreSQL report redline.color again when the environment it derives from
+// changed (a reload). Cheap when nothing changed; called once per statement.
+void report_derived_color();
 
 // True while redline enforces anything in this backend.
 bool active();

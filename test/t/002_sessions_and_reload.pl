@@ -6,7 +6,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use lib "$ENV{REDLINE_ROOT}/test/perl";
+use lib $ENV{REDLINE_TEST_LIB};
 use RedlineTest;
 
 my $node = redline_node('sessions', CONF => "redline.enforce = off\nredline.max_rows = 5\n");
@@ -66,7 +66,7 @@ is($node->safe_psql('postgres', "SELECT count(*) FROM t WHERE v = 'a'"), '7', 'c
 is($node->safe_psql('postgres', 'SELECT count(*) FROM t'), '10', 'nothing deleted through PGOPTIONS');
 
 # The environment is reported to every client (GUC_REPORT -> ParameterStatus), also on change.
-my $probe = "$ENV{REDLINE_ROOT}/build/pq_param_status";
+my $probe = $ENV{REDLINE_PROBE};
 my $conninfo = 'host=' . $node->host . ' port=' . $node->port . ' dbname=postgres';
 my ($stdout, $stderr) = ('', '');
 IPC::Run::run([ $probe, $conninfo ], '>', \$stdout, '2>', \$stderr);
@@ -75,7 +75,8 @@ like($stdout, qr/^redline\.color=red$/m, 'and its colour');
 IPC::Run::run([ $probe, $conninfo,
 		"ALTER SYSTEM SET redline.environment = 'staging'", 'SELECT pg_reload_conf()', 'SELECT pg_sleep(0.5)', 'SELECT 1' ],
 	'>', \$stdout, '2>', \$stderr);
-like($stdout, qr/redline\.environment=staging\s*\z/, 'a reload reports the new environment to a live session');
+like($stdout, qr/redline\.environment=staging\nredline\.color=orange\n\z/,
+	'a reload reports the new environment, and the colour derived from it, to a live session');
 $node->safe_psql('postgres', 'ALTER SYSTEM RESET redline.environment; SELECT pg_reload_conf()');
 
 # Crash and restart: the guard is back with the server.

@@ -5,7 +5,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use lib "$ENV{REDLINE_ROOT}/test/perl";
+use lib $ENV{REDLINE_TEST_LIB};
 use RedlineTest;
 
 my $old = redline_node('old');

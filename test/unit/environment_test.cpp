@@ -36,37 +36,29 @@ TEST(Environment, UnknownNamesDoNotParse)
         EXPECT_FALSE(redline::parse_environment(name).has_value()) << '"' << name << '"';
 }
 
-// Production is what a server gets when nobody set redline.environment, so it must guard.
-TEST(Environment, ProductionTurnsEveryGuardOn)
+// Production is what a server gets when nobody set redline.environment, so it must guard
+// the most; local is a developer's own machine and guards nothing.
+TEST(Environment, DefaultsPerEnvironment)
 {
-    auto d = redline::environment_defaults(Environment::production);
-    EXPECT_TRUE(d.require_where);
-    EXPECT_EQ(d.max_rows, 1000);
-    EXPECT_STREQ(d.color, "red");
-}
-
-TEST(Environment, StagingGuardsWithALargerBudget)
-{
-    auto d = redline::environment_defaults(Environment::staging);
-    EXPECT_TRUE(d.require_where);
-    EXPECT_EQ(d.max_rows, 10000);
-    EXPECT_STREQ(d.color, "orange");
-}
-
-TEST(Environment, DevelopmentRequiresWhereWithoutBudget)
-{
-    auto d = redline::environment_defaults(Environment::development);
-    EXPECT_TRUE(d.require_where);
-    EXPECT_EQ(d.max_rows, 0);
-    EXPECT_STREQ(d.color, "green");
-}
-
-TEST(Environment, LocalGuardsNothingAndLeavesTheTerminalAlone)
-{
-    auto d = redline::environment_defaults(Environment::local);
-    EXPECT_FALSE(d.require_where);
-    EXPECT_EQ(d.max_rows, 0);
-    EXPECT_STREQ(d.color, "");
+    struct Expected {
+        Environment env;
+        bool require_where;
+        int max_rows;
+        const char *color;
+    };
+    const Expected table[] = {
+        {Environment::production, true, 1000, "red"},
+        {Environment::staging, true, 10000, "orange"},
+        {Environment::development, true, 0, "green"},
+        {Environment::local, false, 0, ""},
+    };
+    for (const auto &e : table) {
+        SCOPED_TRACE(redline::environment_name(e.env));
+        auto d = redline::environment_defaults(e.env);
+        EXPECT_EQ(d.require_where, e.require_where);
+        EXPECT_EQ(d.max_rows, e.max_rows);
+        EXPECT_STREQ(d.color, e.color);
+    }
 }
 
 TEST(Environment, EveryDefaultColourIsValid)
