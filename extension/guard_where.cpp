@@ -6,12 +6,15 @@
 #include "refusal_pg.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 }
 
 namespace redline::guard_where {
@@ -66,7 +69,31 @@ bool compares_with_itself(Node *node)
            !contain_volatile_functions(static_cast<Node *>(linitial(op->args)));
 }
 
-WhereFlaw judge(Node *cond, Index target)
+bool column_is_not_null(Oid relid, AttrNumber attnum)
+{
+    HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+    if (!HeapTupleIsValid(tuple))
+        return false;
+    bool not_null = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(tuple))->attnotnull;
+    ReleaseSysCache(tuple);
+    return not_null;
+}
+
+// "id IS NOT NULL" where id is declared NOT NULL, or is a system column.
+bool tests_unnullable_column(Node *node, Index target, Oid relid)
+{
+    if (!IsA(node, NullTest))
+        return false;
+    auto *test = castNode(NullTest, node);
+    if (test->nulltesttype != IS_NOT_NULL || test->argisrow || !IsA(test->arg, Var))
+        return false;
+    auto *var = castNode(Var, test->arg);
+    if (var->varno != static_cast<int>(target) || var->varlevelsup != 0)
+        return false;
+    return var->varattno < 0 || (var->varattno > 0 && column_is_not_null(relid, var->varattno));
+}
+
+WhereFlaw judge(Node *cond, Index target, Oid relid)
 {
     if (cond == nullptr)
         return WhereFlaw::constant_true;
@@ -81,7 +108,7 @@ WhereFlaw judge(Node *cond, Index target)
         WhereFlaw first = WhereFlaw::constant_true;
         ListCell *lc;
         foreach (lc, args) {
-            WhereFlaw f = judge(static_cast<Node *>(lfirst(lc)), target);
+            WhereFlaw f = judge(static_cast<Node *>(lfirst(lc)), target, relid);
             if (f == WhereFlaw::none)
                 return WhereFlaw::none;
             if (lc == list_head(args))
@@ -93,7 +120,7 @@ WhereFlaw judge(Node *cond, Index target)
         // OR restricts only if every branch does.
         ListCell *lc;
         foreach (lc, castNode(BoolExpr, cond)->args) {
-            WhereFlaw f = judge(static_cast<Node *>(lfirst(lc)), target);
+            WhereFlaw f = judge(static_cast<Node *>(lfirst(lc)), target, relid);
             if (f != WhereFlaw::none)
                 return f;
         }
@@ -101,6 +128,8 @@ WhereFlaw judge(Node *cond, Index target)
     }
     if (compares_with_itself(cond))
         return WhereFlaw::self_comparison;
+    if (tests_unnullable_column(cond, target, relid))
+        return WhereFlaw::not_null_test;
     return names_target(cond, target) ? WhereFlaw::none : WhereFlaw::no_target_reference;
 }
 
@@ -125,8 +154,8 @@ void collect_conditions(Node *jtnode, List **conds)
     }
 }
 
-// Judges cond (already collected, not yet folded) for the target. no_where when absent.
-WhereFlaw judge_condition(List *conds, Node *extra, Index target)
+// Judges the conditions (collected, not yet folded) for q's target. no_where when absent.
+WhereFlaw judge_condition(Query *q, List *conds, Node *extra)
 {
     if (extra != nullptr)
         conds = lappend(list_copy(conds), extra);
@@ -135,7 +164,7 @@ WhereFlaw judge_condition(List *conds, Node *extra, Index target)
     Node *cond = list_length(conds) == 1 ? static_cast<Node *>(linitial(conds))
                                          : reinterpret_cast<Node *>(make_andclause(conds));
     Node *folded = eval_const_expressions(nullptr, static_cast<Node *>(copyObjectImpl(cond)));
-    return judge(folded, target);
+    return judge(folded, q->resultRelation, rt_fetch(q->resultRelation, q->rtable)->relid);
 }
 
 bool has_other_tables(Query *q)
@@ -171,7 +200,7 @@ void check_one(Query *q, bool in_with)
     case CMD_DELETE: {
         List *conds = NIL;
         collect_conditions(reinterpret_cast<Node *>(q->jointree), &conds);
-        WhereFlaw flaw = judge_condition(conds, nullptr, q->resultRelation);
+        WhereFlaw flaw = judge_condition(q, conds, nullptr);
         if (flaw != WhereFlaw::none)
             refuse(q, q->commandType == CMD_UPDATE ? WriteCommand::update : WriteCommand::delete_, flaw, in_with);
         break;
@@ -186,7 +215,7 @@ void check_one(Query *q, bool in_with)
             auto *action = lfirst_node(MergeAction, lc);
             if (!action->matched || (action->commandType != CMD_UPDATE && action->commandType != CMD_DELETE))
                 continue;
-            WhereFlaw flaw = judge_condition(conds, action->qual, q->resultRelation);
+            WhereFlaw flaw = judge_condition(q, conds, action->qual);
             if (flaw == WhereFlaw::no_where)
                 flaw = WhereFlaw::constant_true;
             if (flaw != WhereFlaw::none)

@@ -34,6 +34,10 @@ std::string what_is_wrong(const WriteShape &s)
         case WhereFlaw::self_comparison:
             return fmt::format("{} would change every row of {} \"{}\": its condition compares a column with itself",
                                verb(s.command), kind, s.relation);
+        case WhereFlaw::not_null_test:
+            return fmt::format(
+                "{} would change every row of {} \"{}\": its condition tests a column that cannot be NULL",
+                verb(s.command), kind, s.relation);
         case WhereFlaw::no_target_reference:
             return fmt::format(
                 "{} would change every row of {} \"{}\": neither the ON condition nor the WHEN condition names a column of \"{}\"",
@@ -52,6 +56,9 @@ std::string what_is_wrong(const WriteShape &s)
     case WhereFlaw::self_comparison:
         return fmt::format("{} on {} \"{}\" has a WHERE clause that compares a column with itself", verb(s.command),
                            kind, s.relation);
+    case WhereFlaw::not_null_test:
+        return fmt::format("{} on {} \"{}\" has a WHERE clause that tests a column that cannot be NULL",
+                           verb(s.command), kind, s.relation);
     case WhereFlaw::no_target_reference:
         if (s.has_other_tables)
             return fmt::format("{} on {} \"{}\" does not join \"{}\" to the other tables", verb(s.command), kind,
@@ -76,6 +83,9 @@ std::string why(const WriteShape &s)
         break;
     case WhereFlaw::self_comparison:
         text = "A column compared with itself is true for every row where it is not null.";
+        break;
+    case WhereFlaw::not_null_test:
+        text = "IS NOT NULL on a NOT NULL column (or a system column such as ctid) is true for every row.";
         break;
     case WhereFlaw::no_target_reference:
         text = fmt::format("A condition that names no column of \"{}\" is the same for all of its rows, so it "

@@ -86,3 +86,16 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) DELETE FROM acct;
 EXPLAIN ANALYZE UPDATE acct SET balance = 0 WHERE 1 = 1;
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS acct_rows FROM acct;
+
+-- IS NOT NULL on a column that cannot be NULL is true for every row
+DELETE FROM acct WHERE id IS NOT NULL;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE acct SET balance = 0 WHERE ctid IS NOT NULL;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM acct WHERE id IS NOT NULL OR id = 3;
+\echo :LAST_ERROR_SQLSTATE
+-- on a nullable column it selects rows
+UPDATE acct SET owner = NULL WHERE id = 2;
+UPDATE acct SET balance = balance + 1 WHERE owner IS NOT NULL AND id < 4;
+DELETE FROM acct WHERE id IS NULL;
+SELECT count(*) AS acct_rows FROM acct;

@@ -45,6 +45,8 @@ const char *flaw_name(WhereFlaw f)
         return "constant_true";
     case WhereFlaw::self_comparison:
         return "self_comparison";
+    case WhereFlaw::not_null_test:
+        return "not_null_test";
     case WhereFlaw::no_target_reference:
         return "no_target_reference";
     }
@@ -122,7 +124,7 @@ INSTANTIATE_TEST_SUITE_P(All, EveryUnqualifiedWrite,
                                                           WriteCommand::merge_update, WriteCommand::merge_delete),
                                           testing::Values(WhereFlaw::none, WhereFlaw::no_where,
                                                           WhereFlaw::constant_true, WhereFlaw::self_comparison,
-                                                          WhereFlaw::no_target_reference),
+                                                          WhereFlaw::not_null_test, WhereFlaw::no_target_reference),
                                           testing::Bool(), testing::Values("orders", "sales.orders")),
                          case_name);
 
@@ -148,6 +150,13 @@ TEST(UnqualifiedWrite, SelfComparisonIsExplained)
 {
     auto r = redline::refuse_unqualified_write(shape(WriteCommand::delete_, WhereFlaw::self_comparison));
     EXPECT_EQ(r.message, "DELETE on table \"orders\" has a WHERE clause that compares a column with itself");
+}
+
+TEST(UnqualifiedWrite, NotNullTestIsExplained)
+{
+    auto r = redline::refuse_unqualified_write(shape(WriteCommand::delete_, WhereFlaw::not_null_test));
+    EXPECT_EQ(r.message, "DELETE on table \"orders\" has a WHERE clause that tests a column that cannot be NULL");
+    EXPECT_NE(r.detail.find("true for every row"), std::string::npos) << r.detail;
 }
 
 TEST(UnqualifiedWrite, MissingJoinNamesTheUnjoinedTarget)
