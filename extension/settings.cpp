@@ -50,6 +50,7 @@ const struct config_enum_entry fault_options[] = {
 // Plans cached while a guard was off must not outlive it: a change of a setting that
 // decides what a plan may do invalidates every cached plan of this backend.
 void invalidate_plans_int(int, void *) { ResetPlanCache(); }
+void invalidate_plans_bool(bool, void *) { ResetPlanCache(); }
 
 // A colour derived from the environment changes with it, but PostgreSQL only reports a
 // setting to clients when that setting itself is set: note it, and set the colour again
@@ -61,7 +62,6 @@ void assign_environment(int, void *)
     ResetPlanCache();
     derived_color_changed = true;
 }
-void invalidate_plans_bool(bool, void *) { ResetPlanCache(); }
 
 void assign_exempt_roles(const char *, void *) { forget_exemption(); }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Measures redline's cost on the statement path: pgbench (prepared) against a vanilla server,
 # redline (as an exempt application role and as a guarded human role) and pgaudit
-# (pgaudit.log = 'write, ddl'), one cluster each, one after the other. Prints TPS and ratios.
-# Usage: test/bench/pgbench.sh [seconds per run, default 20] [scale, default 10]
+# (pgaudit.log = 'write, ddl'), one cluster each. The runs are interleaved over several rounds
+# and the median TPS is reported, so drift on a shared machine hits every configuration alike.
+# Usage: test/bench/pgbench.sh [seconds per run, default 10] [rounds, default 3] [scale, default 10]
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
-secs=${1:-20}
-scale=${2:-10}
+secs=${1:-10}
+rounds=${2:-3}
+scale=${3:-10}
 work=$(mktemp -d /tmp/redline-bench.XXXXXX)
 chmod 755 "$work"
 trap 'for d in "$work"/*/; do stop_cluster "$d"; done; rm -rf "$work"' EXIT
@@ -33,15 +35,22 @@ setup vanilla 25501 ''
 setup redline 25502 redline "redline.exempt_roles = 'app'"
 setup pgaudit 25503 pgaudit "pgaudit.log = 'write, ddl'"
 
-for mode in select tpcb; do
-    flag=$([ $mode = select ] && echo -S || echo "")
-    tps[vanilla-$mode]=$(run vanilla 25501 app "$flag")
-    tps[exempt-$mode]=$(run redline 25502 app "$flag")
-    tps[human-$mode]=$(run redline 25502 human "$flag")
-    tps[pgaudit-$mode]=$(run pgaudit 25503 app "$flag")
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A samples
+for round in $(seq "$rounds"); do
+    for mode in select tpcb; do
+        flag=$([ $mode = select ] && echo -S || echo "")
+        samples[vanilla-$mode]+="$(run vanilla 25501 app "$flag") "
+        samples[exempt-$mode]+="$(run redline 25502 app "$flag") "
+        samples[human-$mode]+="$(run redline 25502 human "$flag") "
+        samples[pgaudit-$mode]+="$(run pgaudit 25503 app "$flag") "
+    done
+done
+for key in "${!samples[@]}"; do
+    tps[$key]=$(echo "${samples[$key]}" | tr ' ' '\n' | grep . | median)
 done
 
-printf '\n%-30s %12s %12s\n' "run ($secs s, scale $scale, -c 2)" "select-only" "tpc-b"
+printf '\n%-30s %12s %12s\n' "median TPS ($rounds x $secs s, scale $scale)" "select-only" "tpc-b"
 for who in vanilla exempt human pgaudit; do
     printf '%-30s %12.0f %12.0f\n' "$who" "${tps[$who-select]}" "${tps[$who-tpcb]}"
 done
