@@ -6,7 +6,7 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/red
 MODULE_big = redline
 
 PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp
-PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp \
+PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp scratch_tables.cpp \
              refusal_pg.cpp guard_where.cpp row_budget.cpp \
              hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp \
              sql_status.cpp selftest.cpp

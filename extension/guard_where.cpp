@@ -4,6 +4,7 @@
 #include "guard_where.hpp"
 #include "boundary.hpp"
 #include "refusal_pg.hpp"
+#include "scratch_tables.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -193,7 +194,7 @@ bool has_other_tables(Query *q)
 
 void check_one(Query *q, bool in_with)
 {
-    if (q->resultRelation <= 0)
+    if (q->resultRelation <= 0 || is_scratch_table(rt_fetch(q->resultRelation, q->rtable)->relid))
         return;
     switch (q->commandType) {
     case CMD_UPDATE:

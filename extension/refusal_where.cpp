@@ -116,6 +116,10 @@ std::string safe_way(const WriteShape &s)
             return fmt::format("Join on a key: DELETE FROM {0} USING other WHERE {0}.key = other.key AND ...; "
                                "count first with SELECT count(*) FROM {0} JOIN other ON {0}.key = other.key WHERE ...;",
                                r);
+        if (s.relation_is_view)
+            return fmt::format("Name the rows: DELETE FROM {0} WHERE <condition>; count them first with "
+                               "SELECT count(*) FROM {0} WHERE <condition>;",
+                               r);
         return fmt::format(
             "Name the rows: DELETE FROM {0} WHERE <condition>; count them first with "
             "SELECT count(*) FROM {0} WHERE <condition>; to empty the table on purpose, use TRUNCATE {0};",

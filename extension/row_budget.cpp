@@ -7,6 +7,7 @@
 #include "row_budget.hpp"
 #include "boundary.hpp"
 #include "refusal_pg.hpp"
+#include "scratch_tables.hpp"
 #include "session_role.hpp"
 #include "settings.hpp"
 
@@ -117,13 +118,14 @@ void count_with_queries(QueryDesc *qd, Tally *tally)
     foreach (lc, qd->estate->es_auxmodifytables) {
         auto *mt = static_cast<ModifyTableState *>(lfirst(lc));
         PlanState *source = outerPlanState(mt);
-        if (source == nullptr)
+        Oid relation = first_result_relation(qd->plannedstmt, castNode(ModifyTable, mt->ps.plan)->resultRelations);
+        if (source == nullptr || is_scratch_table(relation))
             continue;
         auto *part = static_cast<Part *>(MemoryContextAllocZero(cxt, sizeof(Part)));
         part->source = source;
         part->source_real = source->ExecProcNodeReal;
         part->command = mt->operation;
-        part->relation = first_result_relation(qd->plannedstmt, castNode(ModifyTable, mt->ps.plan)->resultRelations);
+        part->relation = relation;
         part->next = tally->parts;
         tally->parts = part;
         // ExecProcNodeFirst installs ExecProcNodeReal on the first call.
@@ -159,6 +161,8 @@ void on_start(QueryDesc *qd, int eflags)
     bool stated = settings::expect_pending;
     if (!stated && (settings::max_rows() <= 0 || inserts_literal_rows(qd) || session_is_exempt()))
         return;
+    if (!with_writes && is_scratch_table(first_result_relation(qd->plannedstmt, qd->plannedstmt->resultRelations)))
+        return;
 
     // The first data-changing statement to start takes the stated count: the statement
     // the user typed, not the triggers it fires, which start after it.
@@ -181,10 +185,11 @@ void on_finish(QueryDesc *qd)
         return;
     Tally *tally = running;
     if (tally->qd != qd) {
-        if (top_level_changes_rows(qd) && qd->estate->es_processed > 0)
-            add_nested_rows(running, qd->operation,
-                            first_result_relation(qd->plannedstmt, qd->plannedstmt->resultRelations),
-                            qd->estate->es_processed);
+        Oid relation = top_level_changes_rows(qd)
+                           ? first_result_relation(qd->plannedstmt, qd->plannedstmt->resultRelations)
+                           : InvalidOid;
+        if (OidIsValid(relation) && qd->estate->es_processed > 0 && !is_scratch_table(relation))
+            add_nested_rows(running, qd->operation, relation, qd->estate->es_processed);
         return;
     }
 
@@ -192,8 +197,11 @@ void on_finish(QueryDesc *qd)
     CmdType command = qd->operation;
     Oid relation = InvalidOid;
     if (top_level_changes_rows(qd)) {
-        rows = qd->estate->es_processed;
         relation = first_result_relation(qd->plannedstmt, qd->plannedstmt->resultRelations);
+        if (is_scratch_table(relation))
+            relation = InvalidOid;
+        else
+            rows = qd->estate->es_processed;
     }
     for (Part *part = tally->parts; part != nullptr; part = part->next) {
         if (part->rows > rows || relation == InvalidOid) {

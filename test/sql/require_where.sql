@@ -99,3 +99,15 @@ UPDATE acct SET owner = NULL WHERE id = 2;
 UPDATE acct SET balance = balance + 1 WHERE owner IS NOT NULL AND id < 4;
 DELETE FROM acct WHERE id IS NULL;
 SELECT count(*) AS acct_rows FROM acct;
+
+-- temporary tables are the session's scratch space: no guard stands in the way
+CREATE TEMP TABLE scratch (id int NOT NULL);
+INSERT INTO scratch SELECT generate_series(1, 5);
+UPDATE scratch SET id = id + 1;
+DELETE FROM scratch;
+SELECT count(*) AS scratch_rows FROM scratch;
+-- but a temporary view writes to the table below it
+CREATE TEMP VIEW acct_view AS SELECT * FROM acct WHERE id > 0;
+DELETE FROM acct_view;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS acct_rows FROM acct;

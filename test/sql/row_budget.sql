@@ -148,6 +148,15 @@ WITH d AS (DELETE FROM ledger WHERE id > 12 RETURNING *) INSERT INTO ledger_arch
 COMMIT;
 SELECT count(*) AS rows, (SELECT count(*) FROM ledger_archive) AS archived FROM ledger;
 
+-- temporary tables are scratch space: no budget, and a stated count is left for the real write
+CREATE TEMP TABLE scratch AS SELECT g AS id FROM generate_series(1, 3) g;
+INSERT INTO scratch SELECT g FROM generate_series(1, 50) g;
+BEGIN;
+SET LOCAL redline.expect_rows = 2;
+DELETE FROM scratch WHERE id > 0;
+UPDATE ledger SET note = 'after scratch' WHERE id IN (1, 2);
+COMMIT;
+
 -- an ordinary role cannot lift the budget
 SET redline.max_rows = 0;
 SELECT set_config('redline.max_rows', '0', false);

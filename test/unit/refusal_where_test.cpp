@@ -199,3 +199,21 @@ TEST(UnqualifiedWrite, DetailSaysWhereTheStatementCameFrom)
 }
 
 } // namespace
+
+TEST(UnqualifiedWrite, ViewTargetNeverSuggestsTruncate)
+{
+    WriteShape s = shape(WriteCommand::delete_, WhereFlaw::no_where);
+    s.relation_is_view = true;
+    auto r = redline::refuse_unqualified_write(s);
+    EXPECT_EQ(r.message, "DELETE on view \"orders\" has no WHERE clause");
+    EXPECT_EQ(r.hint.find("TRUNCATE"), std::string::npos) << r.hint;
+}
+
+TEST(UnqualifiedWrite, RuleActionHintFixesTheRule)
+{
+    WriteShape s = shape(WriteCommand::delete_, WhereFlaw::no_where);
+    s.from_rule = true;
+    auto r = redline::refuse_unqualified_write(s);
+    EXPECT_NE(r.detail.find("action of a rewrite rule"), std::string::npos) << r.detail;
+    EXPECT_NE(r.hint.find("CREATE OR REPLACE RULE"), std::string::npos) << r.hint;
+}
