@@ -51,6 +51,17 @@ for my $preload ('redline,pgaudit', 'pgaudit,redline')
 	}
 	is($node->safe_psql('postgres', 'SELECT count(*) FROM t'), '9', "$preload: still nothing changed");
 
+	# Switched off, redline refuses nothing and still hands every statement on.
+	$node->append_conf('postgresql.conf', "redline.enforce = off\n");
+	$node->reload;
+	$node->poll_query_until('postgres', "SELECT NOT current_setting('redline.enforce')::bool");
+	$node->safe_psql('postgres', 'DELETE FROM t WHERE id = 4');
+	like(slurp_file($node->logfile), qr/WRITE,DELETE,[^,]*,[^,]*,DELETE FROM t WHERE id = 4/,
+		"$preload: with redline off, pgaudit still sees each write");
+	$node->safe_psql('postgres', "UPDATE t SET v = 'off'");
+	is($node->safe_psql('postgres', "SELECT count(*) FROM t WHERE v = 'off'"), '8',
+		"$preload: with redline off, the unqualified UPDATE runs");
+
 	assert_no_crash($node);
 	$node->stop;
 }
