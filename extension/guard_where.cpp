@@ -156,12 +156,49 @@ void collect_conditions(Node *jtnode, List **conds)
 }
 
 // Judges the conditions (collected, not yet folded) for q's target. no_where when absent.
+// The common shape "target.column <op> constant-or-parameter" restricts the target and
+// stays so under constant folding (at worst it folds to NULL, which selects nothing), so
+// a condition with such a conjunct needs no folding: the fast path for ordinary writes.
+bool compares_column_with_value(Node *node, Index target)
+{
+    if (!IsA(node, OpExpr) || list_length(castNode(OpExpr, node)->args) != 2)
+        return false;
+    auto *op = castNode(OpExpr, node);
+    Node *left = static_cast<Node *>(linitial(op->args));
+    Node *right = static_cast<Node *>(lsecond(op->args));
+    auto is_target_column = [target](Node *n) {
+        return IsA(n, Var) && castNode(Var, n)->varno == static_cast<int>(target) &&
+               castNode(Var, n)->varlevelsup == 0 && castNode(Var, n)->varattno > 0;
+    };
+    auto is_value = [](Node *n) { return IsA(n, Const) || IsA(n, Param); };
+    return (is_target_column(left) && is_value(right)) || (is_value(left) && is_target_column(right));
+}
+
+bool obviously_restricts(List *conds, Index target)
+{
+    ListCell *lc;
+    foreach (lc, conds) {
+        auto *cond = static_cast<Node *>(lfirst(lc));
+        if (compares_column_with_value(cond, target))
+            return true;
+        if (is_andclause(cond)) {
+            ListCell *arm;
+            foreach (arm, castNode(BoolExpr, cond)->args)
+                if (compares_column_with_value(static_cast<Node *>(lfirst(arm)), target))
+                    return true;
+        }
+    }
+    return false;
+}
+
 WhereFlaw judge_condition(Query *q, List *conds, Node *extra)
 {
     if (extra != nullptr)
         conds = lappend(list_copy(conds), extra);
     if (conds == NIL)
         return WhereFlaw::no_where;
+    if (obviously_restricts(conds, q->resultRelation))
+        return WhereFlaw::none;
     Node *cond = list_length(conds) == 1 ? static_cast<Node *>(linitial(conds))
                                          : reinterpret_cast<Node *>(make_andclause(conds));
     Node *folded = eval_const_expressions(nullptr, static_cast<Node *>(copyObjectImpl(cond)));
@@ -177,9 +214,12 @@ bool has_other_tables(Query *q)
             (list_length(q->jointree->fromlist) == 1 && !IsA(linitial(q->jointree->fromlist), RangeTblRef)));
 }
 
-[[noreturn]] void refuse(Query *q, WriteCommand command, WhereFlaw flaw, bool in_with)
+// Refuses, unless the target is a temporary table (decided last: it costs catalog lookups).
+void refuse(Query *q, WriteCommand command, WhereFlaw flaw, bool in_with)
 {
     RangeTblEntry *rte = rt_fetch(q->resultRelation, q->rtable);
+    if (is_scratch_table(rte->relid))
+        return;
     char *name = get_rel_name(rte->relid);
     WriteShape shape{command,
                      flaw,
@@ -194,7 +234,7 @@ bool has_other_tables(Query *q)
 
 void check_one(Query *q, bool in_with)
 {
-    if (q->resultRelation <= 0 || is_scratch_table(rt_fetch(q->resultRelation, q->rtable)->relid))
+    if (q->resultRelation <= 0)
         return;
     switch (q->commandType) {
     case CMD_UPDATE:

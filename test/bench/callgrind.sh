@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Counts the instructions redline adds to one statement: postgres --single under callgrind
+# runs N and then 2N copies of a statement; the difference over N cancels start-up, so the
+# figure is per statement. Compared: no extension, redline (exempt role, then a guarded
+# role), and pgaudit with pgaudit.log = 'none'. Instruction counts are repeatable, unlike time.
+# Usage: test/bench/callgrind.sh [N, default 2000]
+set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+n=${1:-2000}
+command -v valgrind >/dev/null || { echo "callgrind.sh needs valgrind (apt-get install valgrind)" >&2; exit 1; }
+work=$(mktemp -d /tmp/redline-callgrind.XXXXXX)
+chmod 755 "$work"
+trap 'rm -rf "$work"' EXIT
+
+init_cluster "$work" 25510 "shared_preload_libraries = ''"
+start_cluster "$work"
+psql -X -q -h "$work" -p 25510 -U postgres -d postgres <<'SQL'
+CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL);
+INSERT INTO t SELECT g, 0 FROM generate_series(1, 1000) g;
+SQL
+stop_cluster "$work"
+
+# instructions CONF STATEMENT COUNT: total Ir of a single-user backend running COUNT statements
+instructions() {
+    local conf=$1 stmt=$2 count=$3 out
+    out=$(mktemp -p "$work" cg.XXXXXX)
+    chown postgres: "$out"
+    yes "$stmt" | head -n "$count" |
+        as_postgres valgrind --tool=callgrind --callgrind-out-file="$out" \
+            "$PG_BIN/postgres" --single -D "$work/data" $conf postgres >/dev/null 2>&1
+    callgrind_annotate "$out" 2>/dev/null | sed -n 's/^\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,
+}
+
+per_statement() {
+    local a b
+    a=$(instructions "$1" "$2" "$n")
+    b=$(instructions "$1" "$2" $((2 * n)))
+    echo $(((b - a) / n))
+}
+
+declare -A confs=(
+    [vanilla]="-c shared_preload_libraries="
+    [redline_exempt]="-c shared_preload_libraries=redline -c redline.exempt_roles=postgres"
+    [redline_guarded]="-c shared_preload_libraries=redline"
+    [pgaudit_none]="-c shared_preload_libraries=pgaudit -c pgaudit.log=none"
+)
+declare -A stmts=(
+    [select]="SELECT v FROM t WHERE id = 42;"
+    [update]="UPDATE t SET v = v + 1 WHERE id = 42;"
+)
+
+printf '%-18s %14s %14s\n' "instructions/stmt" "SELECT" "UPDATE"
+declare -A ir
+for c in vanilla redline_exempt redline_guarded pgaudit_none; do
+    for s in select update; do
+        ir[$c-$s]=$(per_statement "${confs[$c]}" "${stmts[$s]}")
+    done
+    printf '%-18s %14s %14s\n' "$c" "${ir[$c-select]}" "${ir[$c-update]}"
+done
+echo
+for c in redline_exempt redline_guarded pgaudit_none; do
+    awk -v c="$c" -v s="${ir[$c-select]}" -v s0="${ir[vanilla-select]}" -v u="${ir[$c-update]}" -v u0="${ir[vanilla-update]}" \
+        'BEGIN { printf "%-18s %+13.2f%% %+13.2f%%\n", c, 100 * (s - s0) / s0, 100 * (u - u0) / u0 }'
+done
