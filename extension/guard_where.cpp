@@ -80,6 +80,33 @@ bool column_is_not_null(Oid relid, AttrNumber attnum)
     return not_null;
 }
 
+// "id IN (SELECT id FROM t)" on t itself, with nothing that would drop a row of t.
+bool matches_itself(Node *node, Index target, Oid relid)
+{
+    if (!IsA(node, SubLink))
+        return false;
+    auto *link = castNode(SubLink, node);
+    if (link->subLinkType != ANY_SUBLINK || link->testexpr == nullptr || !IsA(link->testexpr, OpExpr))
+        return false;
+    auto *sub = castNode(Query, link->subselect);
+    if (sub->setOperations != nullptr || sub->limitCount != nullptr || sub->limitOffset != nullptr ||
+        sub->groupClause != NIL || sub->havingQual != nullptr || sub->hasAggs || sub->hasWindowFuncs ||
+        sub->hasTargetSRFs || sub->cteList != NIL || list_length(sub->rtable) != 1 || sub->jointree == nullptr ||
+        sub->jointree->quals != nullptr)
+        return false;
+    auto *rte = static_cast<RangeTblEntry *>(linitial(sub->rtable));
+    if (rte->rtekind != RTE_RELATION || rte->relid != relid || list_length(sub->targetList) != 1)
+        return false;
+    // The test is "target.col = $sub.col" and the subquery returns the same column.
+    auto *op = castNode(OpExpr, link->testexpr);
+    if (list_length(op->args) != 2 || !IsA(linitial(op->args), Var) || !IsA(lsecond(op->args), Param))
+        return false;
+    auto *outer = castNode(Var, linitial(op->args));
+    auto *inner = castNode(TargetEntry, linitial(sub->targetList))->expr;
+    return outer->varno == static_cast<int>(target) && outer->varlevelsup == 0 && IsA(inner, Var) &&
+           castNode(Var, inner)->varattno == outer->varattno && castNode(Var, inner)->varlevelsup == 0;
+}
+
 // "id IS NOT NULL" where id is declared NOT NULL, or is a system column.
 bool tests_unnullable_column(Node *node, Index target, Oid relid)
 {
@@ -131,6 +158,8 @@ WhereFlaw judge(Node *cond, Index target, Oid relid)
         return WhereFlaw::self_comparison;
     if (tests_unnullable_column(cond, target, relid))
         return WhereFlaw::not_null_test;
+    if (matches_itself(cond, target, relid))
+        return WhereFlaw::self_subquery;
     return names_target(cond, target) ? WhereFlaw::none : WhereFlaw::no_target_reference;
 }
 

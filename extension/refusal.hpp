@@ -22,6 +22,7 @@ enum class WhereFlaw {
     constant_true,       // WHERE folds to TRUE (WHERE true, 1=1, NOT false, 1=1 OR id=5)
     self_comparison,     // WHERE id = id
     not_null_test,       // WHERE id IS NOT NULL on a column that cannot be NULL
+    self_subquery,       // WHERE id IN (SELECT id FROM t): the target matched against itself
     no_target_reference, // WHERE names no column of the target (FROM/USING without a join condition)
 };
 

@@ -34,6 +34,9 @@ std::string what_is_wrong(const WriteShape &s)
         case WhereFlaw::self_comparison:
             return fmt::format("{} would change every row of {} \"{}\": its condition compares a column with itself",
                                verb(s.command), kind, s.relation);
+        case WhereFlaw::self_subquery:
+            return fmt::format("{} would change every row of {} \"{}\": its condition matches the table against itself",
+                               verb(s.command), kind, s.relation);
         case WhereFlaw::not_null_test:
             return fmt::format(
                 "{} would change every row of {} \"{}\": its condition tests a column that cannot be NULL",
@@ -56,6 +59,9 @@ std::string what_is_wrong(const WriteShape &s)
     case WhereFlaw::self_comparison:
         return fmt::format("{} on {} \"{}\" has a WHERE clause that compares a column with itself", verb(s.command),
                            kind, s.relation);
+    case WhereFlaw::self_subquery:
+        return fmt::format("{} on {} \"{}\" has a WHERE clause that matches \"{}\" against itself", verb(s.command),
+                           kind, s.relation, s.relation);
     case WhereFlaw::not_null_test:
         return fmt::format("{} on {} \"{}\" has a WHERE clause that tests a column that cannot be NULL",
                            verb(s.command), kind, s.relation);
@@ -83,6 +89,10 @@ std::string why(const WriteShape &s)
         break;
     case WhereFlaw::self_comparison:
         text = "A column compared with itself is true for every row where it is not null.";
+        break;
+    case WhereFlaw::self_subquery:
+        text =
+            fmt::format("Every row of \"{}\" is found in a subquery that reads all of \"{}\".", s.relation, s.relation);
         break;
     case WhereFlaw::not_null_test:
         text = "IS NOT NULL on a NOT NULL column (or a system column such as ctid) is true for every row.";

@@ -111,3 +111,13 @@ CREATE TEMP VIEW acct_view AS SELECT * FROM acct WHERE id > 0;
 DELETE FROM acct_view;
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS acct_rows FROM acct;
+
+-- the table matched against all of itself
+DELETE FROM acct WHERE id IN (SELECT id FROM acct);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE acct SET balance = 1 WHERE acct.owner IN (SELECT a.owner FROM acct a);
+\echo :LAST_ERROR_SQLSTATE
+-- a subquery that selects some rows restricts
+DELETE FROM acct WHERE id IN (SELECT id FROM acct WHERE balance > 1000);
+UPDATE acct SET balance = balance WHERE id IN (SELECT id FROM other);
+SELECT count(*) AS acct_rows FROM acct;

@@ -47,6 +47,8 @@ const char *flaw_name(WhereFlaw f)
         return "self_comparison";
     case WhereFlaw::not_null_test:
         return "not_null_test";
+    case WhereFlaw::self_subquery:
+        return "self_subquery";
     case WhereFlaw::no_target_reference:
         return "no_target_reference";
     }
@@ -124,7 +126,8 @@ INSTANTIATE_TEST_SUITE_P(All, EveryUnqualifiedWrite,
                                                           WriteCommand::merge_update, WriteCommand::merge_delete),
                                           testing::Values(WhereFlaw::none, WhereFlaw::no_where,
                                                           WhereFlaw::constant_true, WhereFlaw::self_comparison,
-                                                          WhereFlaw::not_null_test, WhereFlaw::no_target_reference),
+                                                          WhereFlaw::not_null_test, WhereFlaw::self_subquery,
+                                                          WhereFlaw::no_target_reference),
                                           testing::Bool(), testing::Values("orders", "sales.orders")),
                          case_name);
 
