@@ -91,8 +91,9 @@ std::string why(const WriteShape &s)
         text = "A column compared with itself is true for every row where it is not null.";
         break;
     case WhereFlaw::self_subquery:
-        text =
-            fmt::format("Every row of \"{}\" is found in a subquery that reads all of \"{}\".", s.relation, s.relation);
+        text = fmt::format(
+            "A subquery that reads all of \"{}\" finds every row of it again (all but those where the column is NULL).",
+            s.relation);
         break;
     case WhereFlaw::not_null_test:
         text = "IS NOT NULL on a NOT NULL column (or a system column such as ctid) is true for every row.";
