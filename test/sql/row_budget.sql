@@ -148,6 +148,16 @@ WITH d AS (DELETE FROM ledger WHERE id > 12 RETURNING *) INSERT INTO ledger_arch
 COMMIT;
 SELECT count(*) AS rows, (SELECT count(*) FROM ledger_archive) AS archived FROM ledger;
 
+-- ROLLBACK TO SAVEPOINT takes a stated count back with everything else
+BEGIN;
+SAVEPOINT s;
+SET LOCAL redline.expect_rows = 12;
+ROLLBACK TO SAVEPOINT s;
+SELECT expect_rows FROM redline.status();
+UPDATE ledger SET note = 'savepoint' WHERE id <= 12;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+
 -- temporary tables are scratch space: no budget, and a stated count is left for the real write
 CREATE TEMP TABLE scratch AS SELECT g AS id FROM generate_series(1, 3) g;
 INSERT INTO scratch SELECT g FROM generate_series(1, 50) g;
