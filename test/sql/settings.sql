@@ -57,6 +57,9 @@ ALTER ROLE rl_mallory SET redline.exempt_roles = 'rl_mallory';
 ALTER SYSTEM SET redline.enforce = off;
 -- a function's SET clause is checked when it would take effect
 CREATE FUNCTION sneaky() RETURNS void LANGUAGE sql SET redline.require_where = off AS 'SELECT 1';
+CREATE FUNCTION plain() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER FUNCTION plain() SET redline.require_where = off;
+CREATE PROCEDURE plain_proc() LANGUAGE sql SET redline.max_rows = 0 AS 'SELECT 1';
 -- a renamed copy of set_config is still set_config
 SELECT public.my_config('redline.require_where', 'off', false);
 RESET ALL;
