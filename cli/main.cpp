@@ -1,6 +1,7 @@
 // Entry point of the redline CLI. Nothing escapes main(): every failure ends as one line on
 // stderr and an exit code, never as an abort with a core dump.
 #include "app.hpp"
+#include "commands.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -15,11 +16,15 @@ int main(int argc, char **argv) noexcept
         redline::cli::GlobalOptions options;
         CLI::App app;
         redline::cli::define_app(app, options);
+        redline::cli::Commands commands;
+        redline::cli::define_commands(app, commands);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError &e) {
             return app.exit(e);
         }
+        if (int code = redline::cli::run_chosen(commands); code >= 0)
+            return code;
         // No subcommand chosen: show what there is rather than do nothing silently.
         std::cout << app.help();
         return 0;

@@ -1,0 +1,23 @@
+// The table of subcommands: each has a plain options struct and a handler that returns an
+// exit code; main() parses, then runs the one that was chosen.
+#pragma once
+
+#include "keygen.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace redline::cli {
+
+struct Commands {
+    KeygenOptions keygen;
+    CLI::App *keygen_command = nullptr;
+};
+
+void define_commands(CLI::App &app, Commands &commands);
+
+// The chosen subcommand's exit code, or -1 when none was chosen.
+int run_chosen(const Commands &commands);
+
+} // namespace redline::cli

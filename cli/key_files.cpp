@@ -1,0 +1,103 @@
+// The key directory and files: created with their final modes from the first byte, so a
+// secret key is never readable by anyone else, not even for a moment.
+#include "key_files.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace redline::cli {
+
+namespace {
+
+[[noreturn]] void fail(const std::string &what, int err)
+{
+    throw std::runtime_error(fmt::format("{}: {}", what, std::strerror(err)));
+}
+
+void ensure_private_directory(const std::filesystem::path &dir)
+{
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        fail(fmt::format("cannot create {}", dir.string()), errno);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0)
+        fail(fmt::format("cannot inspect {}", dir.string()), errno);
+    if (!S_ISDIR(st.st_mode))
+        throw std::runtime_error(fmt::format("{} is not a directory", dir.string()));
+    if (st.st_uid != ::geteuid())
+        throw std::runtime_error(fmt::format("{} belongs to another user", dir.string()));
+    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
+        fail(fmt::format("cannot make {} private", dir.string()), errno);
+}
+
+} // namespace
+
+std::filesystem::path keys_directory()
+{
+    std::filesystem::path config;
+    const char *xdg = std::getenv("XDG_CONFIG_HOME");
+    const char *home = std::getenv("HOME");
+    if (xdg != nullptr && xdg[0] == '/')
+        config = xdg;
+    else if (home != nullptr && home[0] == '/')
+        config = std::filesystem::path(home) / ".config";
+    else
+        throw std::runtime_error("neither XDG_CONFIG_HOME nor HOME is an absolute path: nowhere to keep keys");
+    if (::mkdir(config.c_str(), 0700) != 0 && errno != EEXIST)
+        fail(fmt::format("cannot create {}", config.string()), errno);
+    ensure_private_directory(config / "redline");
+    ensure_private_directory(config / "redline" / "keys");
+    return config / "redline" / "keys";
+}
+
+bool valid_label(std::string_view label)
+{
+    if (label.empty() || label.size() > 64 || label.front() == '.')
+        return false;
+    for (char c : label) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+void write_new_file(const std::filesystem::path &path, std::string_view content, unsigned mode)
+{
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            throw std::runtime_error(fmt::format("{} already exists; choose another --label", path.string()));
+        fail(fmt::format("cannot create {}", path.string()), errno);
+    }
+    // The umask may have taken bits away; set exactly what was asked.
+    bool ok = ::fchmod(fd, mode) == 0;
+    const char *p = content.data();
+    std::size_t left = content.size();
+    while (ok && left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok) {
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+    }
+    ok = ok && ::fsync(fd) == 0;
+    int err = errno;
+    ::close(fd);
+    if (!ok) {
+        ::unlink(path.c_str());
+        fail(fmt::format("cannot write {}", path.string()), err);
+    }
+}
+
+} // namespace redline::cli

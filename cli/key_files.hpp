@@ -1,0 +1,23 @@
+// Where the CLI keeps a person's signing keys: $XDG_CONFIG_HOME/redline/keys (or
+// ~/.config/redline/keys), a directory of mode 0700 holding secret keys of mode 0600.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace redline::cli {
+
+// The keys directory, created (0700) if missing and tightened to 0700 if it was looser.
+// Throws std::runtime_error with a one-line reason.
+std::filesystem::path keys_directory();
+
+// A label names a key file: letters, digits, '.', '_' and '-', 1 to 64 characters, not
+// starting with '.'.
+bool valid_label(std::string_view label);
+
+// Writes `content` to a new file `path` with exactly `mode`, refusing to replace an existing
+// file or follow a link. Throws std::runtime_error with a one-line reason.
+void write_new_file(const std::filesystem::path &path, std::string_view content, unsigned mode);
+
+} // namespace redline::cli
