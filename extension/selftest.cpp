@@ -67,6 +67,8 @@ Datum redline_boundary_selftest(PG_FUNCTION_ARGS)
     ErrorContextCallback *before_context = error_context_stack;
     int before_unwound = unwound;
     int code = cpp_entry([] {
+        // Catching a pg_error without re-raising it is safe here only because the failing
+        // call (int4div) acquired nothing; product code always lets it reach cpp_entry().
         try {
             divide_by_zero_in_region();
         } catch (const pg_error &e) {
