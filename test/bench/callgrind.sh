@@ -19,10 +19,15 @@ CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL);
 INSERT INTO t SELECT g, 0 FROM generate_series(1, 1000) g;
 SQL
 stop_cluster "$work"
+# Every run starts from this copy: the UPDATE runs leave dead row versions behind that
+# would make every later run slower than the one before.
+cp -a "$work/data" "$work/pristine"
 
 # instructions CONF STATEMENT COUNT: total Ir of a single-user backend running COUNT statements
 instructions() {
     local conf=$1 stmt=$2 count=$3 out
+    rm -rf "$work/data"
+    cp -a "$work/pristine" "$work/data"
     out=$(mktemp -p "$work" cg.XXXXXX)
     chown postgres: "$out"
     yes "$stmt" | head -n "$count" |
