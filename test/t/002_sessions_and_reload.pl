@@ -79,6 +79,14 @@ like($stdout, qr/redline\.environment=staging\nredline\.color=orange\n\z/,
 	'a reload reports the new environment, and the colour derived from it, to a live session');
 $node->safe_psql('postgres', 'ALTER SYSTEM RESET redline.environment; SELECT pg_reload_conf()');
 
+# A database where CREATE EXTENSION never ran is guarded from its first connection.
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('fresh', 'CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)');
+refused_with($node, 'DELETE FROM t', 'RL001', 'DELETE on table "t" has no WHERE clause',
+	'guarded in a database without the extension', DB => 'fresh');
+is($node->safe_psql('fresh', "SELECT count(*) FROM pg_extension WHERE extname = 'redline'"), '0',
+	'and the extension really is absent there');
+
 # Crash and restart: the guard is back with the server.
 $node->stop('immediate');
 $node->start;
