@@ -8,12 +8,15 @@ namespace redline::cli {
 void define_commands(CLI::App &app, Commands &commands)
 {
     commands.keygen_command = define_keygen(app, commands.keygen);
+    commands.profile_command = define_profile(app, commands.profile);
 }
 
-int run_chosen(const Commands &commands)
+int run_chosen(const Commands &commands, const GlobalOptions &global)
 {
     if (commands.keygen_command != nullptr && commands.keygen_command->parsed())
         return run_keygen(commands.keygen);
+    if (commands.profile_command != nullptr && commands.profile_command->parsed())
+        return run_profile(commands.profile, palette_for(global.color));
     return -1;
 }
 

@@ -2,7 +2,9 @@
 // exit code; main() parses, then runs the one that was chosen.
 #pragma once
 
+#include "app.hpp"
 #include "keygen.hpp"
+#include "profile_command.hpp"
 
 namespace CLI {
 class App;
@@ -13,11 +15,13 @@ namespace redline::cli {
 struct Commands {
     KeygenOptions keygen;
     CLI::App *keygen_command = nullptr;
+    ProfileOptions profile;
+    CLI::App *profile_command = nullptr;
 };
 
 void define_commands(CLI::App &app, Commands &commands);
 
 // The chosen subcommand's exit code, or -1 when none was chosen.
-int run_chosen(const Commands &commands);
+int run_chosen(const Commands &commands, const GlobalOptions &global);
 
 } // namespace redline::cli

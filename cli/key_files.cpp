@@ -38,7 +38,7 @@ void ensure_private_directory(const std::filesystem::path &dir)
 
 } // namespace
 
-std::filesystem::path keys_directory()
+std::filesystem::path config_directory()
 {
     std::filesystem::path config;
     const char *xdg = std::getenv("XDG_CONFIG_HOME");
@@ -48,12 +48,19 @@ std::filesystem::path keys_directory()
     else if (home != nullptr && home[0] == '/')
         config = std::filesystem::path(home) / ".config";
     else
-        throw std::runtime_error("neither XDG_CONFIG_HOME nor HOME is an absolute path: nowhere to keep keys");
+        throw std::runtime_error(
+            "neither XDG_CONFIG_HOME nor HOME is an absolute path: nowhere to keep redline's configuration");
     if (::mkdir(config.c_str(), 0700) != 0 && errno != EEXIST)
         fail(fmt::format("cannot create {}", config.string()), errno);
     ensure_private_directory(config / "redline");
-    ensure_private_directory(config / "redline" / "keys");
-    return config / "redline" / "keys";
+    return config / "redline";
+}
+
+std::filesystem::path keys_directory()
+{
+    std::filesystem::path keys = config_directory() / "keys";
+    ensure_private_directory(keys);
+    return keys;
 }
 
 bool valid_label(std::string_view label)
@@ -69,6 +76,22 @@ bool valid_label(std::string_view label)
     return true;
 }
 
+bool write_all(int fd, std::string_view content)
+{
+    const char *p = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
 void write_new_file(const std::filesystem::path &path, std::string_view content, unsigned mode)
 {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
@@ -78,19 +101,7 @@ void write_new_file(const std::filesystem::path &path, std::string_view content,
         fail(fmt::format("cannot create {}", path.string()), errno);
     }
     // The umask may have taken bits away; set exactly what was asked.
-    bool ok = ::fchmod(fd, mode) == 0;
-    const char *p = content.data();
-    std::size_t left = content.size();
-    while (ok && left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        if (ok) {
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-    }
+    bool ok = ::fchmod(fd, mode) == 0 && write_all(fd, content);
     ok = ok && ::fsync(fd) == 0;
     int err = errno;
     ::close(fd);

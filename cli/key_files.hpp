@@ -8,6 +8,11 @@
 
 namespace redline::cli {
 
+// redline's own directory, $XDG_CONFIG_HOME/redline (or ~/.config/redline): profiles and
+// keys live under it, so it is created (0700) if missing and tightened to 0700 if looser.
+// Throws std::runtime_error with a one-line reason.
+std::filesystem::path config_directory();
+
 // The keys directory, created (0700) if missing and tightened to 0700 if it was looser.
 // Throws std::runtime_error with a one-line reason.
 std::filesystem::path keys_directory();
@@ -15,6 +20,9 @@ std::filesystem::path keys_directory();
 // A label names a key file: letters, digits, '.', '_' and '-', 1 to 64 characters, not
 // starting with '.'.
 bool valid_label(std::string_view label);
+
+// Writes all of `content` to `fd`, through short writes and EINTR; false (errno set) on failure.
+bool write_all(int fd, std::string_view content);
 
 // Writes `content` to a new file `path` with exactly `mode`, refusing to replace an existing
 // file or follow a link. Throws std::runtime_error with a one-line reason.

@@ -23,7 +23,7 @@ int main(int argc, char **argv) noexcept
         } catch (const CLI::ParseError &e) {
             return app.exit(e);
         }
-        if (int code = redline::cli::run_chosen(commands); code >= 0)
+        if (int code = redline::cli::run_chosen(commands, options); code >= 0)
             return code;
         // No subcommand chosen: show what there is rather than do nothing silently.
         std::cout << app.help();
