@@ -2,6 +2,10 @@
 # cluster of our own as the postgres OS user. Source it; it defines functions only.
 
 PG_BIN=/usr/lib/postgresql/15/bin
+
+# initdb refuses a locale the machine has not generated; C.UTF-8 is always there on Debian.
+export LANG=C.UTF-8
+unset LC_ALL LC_CTYPE LC_COLLATE LC_MESSAGES LANGUAGE
 REDLINE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Runs a command as the postgres OS user (the server refuses to run as root).
