@@ -2,11 +2,13 @@
 // crashes and sanitizer reports, it aborts when a property that holds for any input breaks.
 #include "base64url.hpp"
 #include "claims.hpp"
+#include "duration.hpp"
 #include "footer.hpp"
 #include "keys.hpp"
 #include "paserk.hpp"
 #include "paseto.hpp"
 #include "rfc3339.hpp"
+#include "session_check.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +63,28 @@ bool same_claims(const Claims &a, const Claims &b)
            a.iat == b.iat && a.exp == b.exp && a.nbf == b.nbf && a.jti == b.jti && a.amr == b.amr;
 }
 
+// The server's whole check, with the fixed key enrolled and without it: a token gets past
+// the signature only if verify() accepts it, and a key id is read only from a token's footer.
+void fuzz_check(std::string_view input, bool verifies)
+{
+    Expectations expect;
+    expect.role = "alice";
+    expect.env = "production";
+    expect.cid = "7234123412341234123";
+    expect.now = 1795539600;
+    expect.max_ttl_seconds = 3600;
+    auto kid = token_kid(input);
+    auto enrolled = check_token(input, EnrolledKey{"alice", keys().public_key, false}, expect);
+    auto unknown = check_token(input, std::nullopt, expect);
+    require((enrolled.check == Check::malformed) == !kid, "malformed exactly when no key id can be read");
+    require(unknown.check == (kid ? Check::unknown_key : Check::malformed), "no key, no further check");
+    if (kid)
+        require(enrolled.kid == *kid && unknown.kid == *kid, "the verdict names the footer's key id");
+    if (enrolled.check > Check::bad_signature)
+        require(verifies, "nothing past the signature check without a valid signature");
+    require(enrolled.ok() == enrolled.detail.empty(), "every refusal says why");
+}
+
 void fuzz_token(std::string_view input)
 {
     auto verified = verify(keys().public_key, input);
@@ -78,6 +102,7 @@ void fuzz_token(std::string_view input)
         auto footer = parse_footer(peeked.footer);
         (void)footer;
     }
+    fuzz_check(input, verified.ok());
 }
 
 void fuzz_base64url(std::string_view input)
@@ -113,6 +138,14 @@ void fuzz_keys(std::string_view input)
     }
     if (auto key = parse_paserk_secret(input))
         require(paserk_secret(*key) == std::string(input), "k4.secret has one spelling");
+}
+
+void fuzz_duration(std::string_view input)
+{
+    if (auto seconds = parse_duration(input)) {
+        auto text = format_duration(*seconds);
+        require(text && parse_duration(*text) == seconds, "duration round trip");
+    }
 }
 
 void fuzz_time(std::string_view input)
@@ -157,6 +190,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     fuzz_json(input);
     fuzz_keys(input);
     fuzz_time(input);
+    fuzz_duration(input);
     fuzz_sign(input);
     return 0;
 }
