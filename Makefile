@@ -5,12 +5,16 @@ EXTENSION  = redline
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/redline.control)
 MODULE_big = redline
 
-PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp store_format.cpp redact.cpp
 PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp scratch_tables.cpp \
-             refusal_pg.cpp guard_where.cpp row_budget.cpp \
-             hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp \
-             sql_status.cpp selftest.cpp
-OBJS       = $(addprefix extension/,$(PURE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o))
+             refusal_pg.cpp guard_where.cpp row_budget.cpp cluster_store.cpp session_lock.cpp \
+             guard_lock.cpp token_check.cpp \
+             hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp hook_access.cpp \
+             sql_status.cpp sql_keys.cpp selftest.cpp
+# The token library (token/), shared with the CLI: keys, PASERK, PASETO, claims, checks.
+TOKEN_SRCS = base64url.cpp claims.cpp constant_time.cpp footer.cpp keys.cpp paserk.cpp paseto.cpp \
+             rfc3339.cpp strict_json.cpp session_check.cpp duration.cpp
+OBJS       = $(addprefix extension/,$(PURE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)) $(addprefix token/,$(TOKEN_SRCS:.cpp=.o))
 
 DATA       = $(wildcard sql/redline--*.sql)
 # The control file lives in extension/; PGXS installs $(EXTENSION).control from the top.
@@ -26,13 +30,13 @@ PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter \
 ifeq ($(ERROR_ON_WARNING),1)
 PG_CXXFLAGS += -Werror
 endif
-SHLIB_LINK = -lstdc++
+SHLIB_LINK = -lstdc++ -lcrypto -lsodium
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # Server headers are not ours to warn about.
-override CPPFLAGS := $(patsubst -I%,-isystem %,$(filter -I%,$(CPPFLAGS))) $(filter-out -I%,$(CPPFLAGS)) -I$(srcdir)/extension
+override CPPFLAGS := $(patsubst -I%,-isystem %,$(filter -I%,$(CPPFLAGS))) $(filter-out -I%,$(CPPFLAGS)) -I$(srcdir)/extension -I$(srcdir)/token
 COMPILE.cxx.bc += $(PG_CXXFLAGS)
 
 redline.control: extension/redline.control

@@ -14,10 +14,10 @@ struct Row {
     EnvironmentDefaults defaults;
 };
 constexpr std::array<Row, 4> table{{
-    {Environment::production, "production", {true, 1000, "red"}},
-    {Environment::staging, "staging", {true, 10000, "orange"}},
-    {Environment::development, "development", {true, 0, "green"}},
-    {Environment::local, "local", {false, 0, ""}},
+    {Environment::production, "production", {true, 1000, "red", TokenRequirement::write}},
+    {Environment::staging, "staging", {true, 10000, "orange", TokenRequirement::none}},
+    {Environment::development, "development", {true, 0, "green", TokenRequirement::none}},
+    {Environment::local, "local", {false, 0, "", TokenRequirement::none}},
 }};
 constexpr std::array<std::string_view, 8> palette{"red", "orange", "yellow", "green", "blue", "purple", "gray", "none"};
 } // namespace
@@ -28,6 +28,19 @@ const char *environment_name(Environment env)
         if (row.env == env)
             return row.name;
     return "production";
+}
+
+const char *token_requirement_name(TokenRequirement requirement)
+{
+    switch (requirement) {
+    case TokenRequirement::write:
+        return "write";
+    case TokenRequirement::connect:
+        return "connect";
+    case TokenRequirement::none:
+        break;
+    }
+    return "none";
 }
 
 std::optional<Environment> parse_environment(std::string_view name)

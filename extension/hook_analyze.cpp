@@ -2,10 +2,14 @@
 // rules are expanded, and asks guard_where about it.
 #include "guard_where.hpp"
 #include "hooks.hpp"
+#include "redact.hpp"
+#include "session_lock.hpp"
 #include "settings.hpp"
 
 extern "C" {
 #include "parser/analyze.h"
+#include "tcop/tcopprot.h"
+#include "utils/backend_status.h"
 }
 
 namespace redline {
@@ -19,6 +23,11 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
     if (prev_post_parse_analyze != nullptr)
         prev_post_parse_analyze(pstate, query, jstate);
     settings::report_derived_color();
+    // A token in the statement text is masked before anyone can read it back from
+    // pg_stat_activity or current_query(); the parser already holds its own copy.
+    if (unlikely(has_token(debug_query_string)) && mask_tokens(const_cast<char *>(debug_query_string)))
+        pgstat_report_activity(STATE_RUNNING, debug_query_string);
+    session_lock::on_statement();
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.
     if (query->commandType == CMD_UTILITY || in_plain_explain())

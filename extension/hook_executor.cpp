@@ -1,11 +1,17 @@
-// ExecutorStart/ExecutorFinish hooks: the row budget counts what a statement changed
-// after it ran completely and before its transaction can commit.
+// ExecutorStart/Run/Finish hooks: the write lock refuses before anything is set up; the
+// row budget counts what a statement changed after it ran completely and before its
+// transaction can commit.
+#include "boundary.hpp"
+#include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "refusal_pg.hpp"
 #include "row_budget.hpp"
+#include "session_lock.hpp"
 #include "settings.hpp"
 
 extern "C" {
 #include "executor/executor.h"
+#include "utils/errcodes.h"
 }
 
 namespace redline {
@@ -14,15 +20,65 @@ namespace {
 
 ExecutorStart_hook_type prev_executor_start = nullptr;
 ExecutorFinish_hook_type prev_executor_finish = nullptr;
+ExecutorRun_hook_type prev_executor_run = nullptr;
 
 void redline_executor_start(QueryDesc *qd, int eflags)
 {
+    session_lock::on_statement();
+    guard_lock::check_executor(qd, eflags);
     if (prev_executor_start != nullptr)
         prev_executor_start(qd, eflags);
     else
         standard_ExecutorStart(qd, eflags);
     if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_start(qd, eflags);
+}
+
+void run_next(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
+{
+    if (prev_executor_run != nullptr)
+        prev_executor_run(qd, direction, count, execute_once);
+    else
+        standard_ExecutorRun(qd, direction, count, execute_once);
+}
+
+// In a locked session, core's read-only refusal (the backstop, e.g. nextval() on a
+// permanent sequence) is reported as redline's, with the way to unlock.
+void redline_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
+{
+    if (likely(!session_lock::locked())) {
+        run_next(qd, direction, count, execute_once);
+        return;
+    }
+    MemoryContext cxt = CurrentMemoryContext;
+    char *what = nullptr;
+    PG_TRY();
+    {
+        run_next(qd, direction, count, execute_once);
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(cxt);
+        ErrorData *error = CopyErrorData();
+        if (error->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION)
+            PG_RE_THROW();
+        FlushErrorState();
+        what = error->message;
+    }
+    PG_END_TRY();
+    if (what != nullptr) {
+        LockContext ctx = session_lock::context();
+        // "cannot execute nextval() in a read-only transaction" names the action.
+        const char *action = what;
+        if (strncmp(what, "cannot execute ", 15) == 0) {
+            char *copy = pstrdup(what + 15);
+            char *tail = strstr(copy, " in a read-only transaction");
+            if (tail != nullptr)
+                *tail = '\0';
+            action = copy;
+        }
+        raise_refusal(cpp_entry([&] { return to_pg(refuse_locked_write(action, ctx)); }));
+    }
 }
 
 void redline_executor_finish(QueryDesc *qd)
@@ -41,6 +97,8 @@ void install_executor_hooks()
 {
     prev_executor_start = ExecutorStart_hook;
     ExecutorStart_hook = redline_executor_start;
+    prev_executor_run = ExecutorRun_hook;
+    ExecutorRun_hook = redline_executor_run;
     prev_executor_finish = ExecutorFinish_hook;
     ExecutorFinish_hook = redline_executor_finish;
 }

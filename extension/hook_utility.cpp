@@ -1,9 +1,13 @@
-// ProcessUtility_hook: notes when an EXPLAIN only shows a plan, so guards that refuse
-// execution do not refuse a look at the plan.
+// ProcessUtility_hook: the write lock's verdict on utility statements, tokens presented by
+// SET, DISCARD ALL locking again, and a note when an EXPLAIN only shows a plan, so guards
+// that refuse execution do not refuse a look at the plan.
+#include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "session_lock.hpp"
 
 extern "C" {
 #include "postgres.h"
+#include "access/xact.h"
 #include "commands/defrem.h"
 #include "tcop/utility.h"
 }
@@ -35,12 +39,54 @@ void call_next(PlannedStmt *pstmt, const char *query_string, bool read_only_tree
         standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 }
 
+// Runs a statement the lock allows although it writes: temporary objects (with the
+// read-only backstop lifted) or redline's own extension script (unlocked throughout).
+void call_lifted(guard_lock::UtilityVerdict verdict, PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                 ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest,
+                 QueryCompletion *qc)
+{
+    bool bootstrap = verdict == guard_lock::UtilityVerdict::allow_bootstrap;
+    bool saved = XactReadOnly;
+    XactReadOnly = false;
+    if (bootstrap)
+        session_lock::enter_bootstrap();
+    PG_TRY();
+    {
+        call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    }
+    PG_FINALLY();
+    {
+        if (bootstrap)
+            session_lock::leave_bootstrap();
+        XactReadOnly = saved;
+    }
+    PG_END_TRY();
+}
+
 void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                              ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                              DestReceiver *dest, QueryCompletion *qc)
 {
     Node *stmt = pstmt->utilityStmt;
-    if (stmt == nullptr || !IsA(stmt, ExplainStmt) || explain_executes(castNode(ExplainStmt, stmt))) {
+    session_lock::on_statement();
+    auto verdict = guard_lock::check_utility(pstmt);
+    if (verdict != guard_lock::UtilityVerdict::allow) {
+        call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        return;
+    }
+    if (IsA(stmt, DiscardStmt) && castNode(DiscardStmt, stmt)->target == DISCARD_ALL) {
+        // A pooled connection handed to its next client starts locked again.
+        call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        session_lock::lock();
+        return;
+    }
+    if (IsA(stmt, VariableSetStmt)) {
+        // SET redline.session_token = '...' is checked now, so a refusal is this statement's.
+        call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        session_lock::on_statement();
+        return;
+    }
+    if (!IsA(stmt, ExplainStmt) || explain_executes(castNode(ExplainStmt, stmt))) {
         call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;
     }

@@ -8,6 +8,7 @@ void install_analyze_hook();
 void install_planner_hook();
 void install_executor_hooks();
 void install_utility_hook();
+void install_access_hooks(); // object access (function execution) and log redaction
 
 // True while an EXPLAIN without ANALYZE is running: its plan is shown, never executed.
 bool in_plain_explain();

@@ -1,5 +1,6 @@
 // The extension's entry point: refuses to load unless preloaded (the guards must cover
 // every session from its first statement), defines the settings, installs the hooks.
+#include "cluster_store.hpp"
 #include "hooks.hpp"
 #include "settings.hpp"
 
@@ -25,4 +26,6 @@ void _PG_init(void)
     redline::install_planner_hook();
     redline::install_executor_hooks();
     redline::install_utility_hook();
+    redline::install_access_hooks();
+    redline::cluster_store::install();
 }

@@ -42,4 +42,20 @@ Refusal refuse_unqualified_write(const WriteShape &shape);
 Refusal refuse_row_budget(const char *command, const char *relation, std::uint64_t rows, int max_rows);
 Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows, std::int64_t expected);
 
+// Write lock and connect gate (rules 2 and 6, redline.require_token).
+struct LockContext {
+    const char *role;        // the login role (session_user as authenticated)
+    const char *environment; // "production"
+    bool has_unlock;         // redline.unlock() exists in this database
+};
+
+// `what` names the refused action: "INSERT on public.accounts", "nextval()", "VACUUM".
+Refusal refuse_locked_write(const std::string &what, const LockContext &ctx);
+Refusal refuse_before_unlock(const std::string &what, const LockContext &ctx);
+// `reason` is one clause: "it expired at 2026-11-24T17:00:00Z", "it was already used".
+Refusal refuse_token(const std::string &reason, const LockContext &ctx);
+
+// The notice a session of a human role sees on its first statement in production.
+std::string session_banner(const LockContext &ctx, bool locked, bool gate, const char *until);
+
 } // namespace redline

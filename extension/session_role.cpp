@@ -46,13 +46,24 @@ bool listed(Oid user)
 
 bool session_is_exempt()
 {
-    Oid user = GetSessionUserId();
+    Oid user = GetAuthenticatedUserId();
     if (cache_valid && user == cached_user)
         return cached_exempt;
     cached_exempt = listed(user);
     cached_user = user;
     cache_valid = true;
     return cached_exempt;
+}
+
+const char *login_role_name()
+{
+    static char name[NAMEDATALEN];
+    if (name[0] == '\0') {
+        char *found = GetUserNameFromId(GetAuthenticatedUserId(), false);
+        strlcpy(name, found, sizeof name);
+        pfree(found);
+    }
+    return name;
 }
 
 void forget_exemption() { cache_valid = false; }

@@ -2,11 +2,13 @@
 // ordinary role can relax them (SET, set_config(), PGOPTIONS, ALTER ROLE, a function's
 // SET clause), while a DBA can still scope them with ALTER ROLE/DATABASE ... SET.
 #include "settings.hpp"
+#include "session_lock.hpp"
 #include "session_role.hpp"
 
 extern "C" {
 #include "access/parallel.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/plancache.h"
@@ -20,12 +22,17 @@ char *exempt_roles = nullptr;
 int expect_rows = -1;
 bool expect_pending = false;
 int debug_fault = 0;
+int token_max_ttl = 3600;
+char *strong_auth_methods = nullptr;
 
 namespace {
 
 char *color_setting = nullptr;
 int require_where_setting = -1; // -1 auto, 0 off, 1 on
 int max_rows_setting = -1;      // -1 auto
+int require_token_setting = -1; // -1 auto, else a TokenRequirement
+char *session_token_setting = nullptr;
+char *cluster_id_setting = nullptr;
 
 const struct config_enum_entry environment_options[] = {
     {"production", static_cast<int>(Environment::production), false},
@@ -38,6 +45,14 @@ const struct config_enum_entry environment_options[] = {
 const struct config_enum_entry switch_options[] = {
     {"auto", -1, false}, {"on", 1, false}, {"off", 0, false}, {"true", 1, true}, {"false", 0, true},
     {"yes", 1, true},    {"no", 0, true},  {"1", 1, true},    {"0", 0, true},    {nullptr, 0, false},
+};
+
+const struct config_enum_entry require_token_options[] = {
+    {"auto", -1, false},
+    {"none", static_cast<int>(TokenRequirement::none), false},
+    {"write", static_cast<int>(TokenRequirement::write), false},
+    {"connect", static_cast<int>(TokenRequirement::connect), false},
+    {nullptr, 0, false},
 };
 
 const struct config_enum_entry fault_options[] = {
@@ -77,6 +92,50 @@ bool check_color(char **newval, void **, GucSource)
 
 const char *show_color() { return color(); }
 
+// The cluster's system identifier, as tokens carry it in their "cid" claim.
+const char *show_cluster_id()
+{
+    static char text[32];
+    snprintf(text, sizeof text, UINT64_FORMAT, GetSystemIdentifier());
+    return text;
+}
+
+// A session token is taken out of the setting the moment it is set: the stored value is
+// always empty (SHOW, pg_settings and ALTER ROLE ... SET never hold it), the token travels
+// in the setting's private "extra" to the assign hook, which hands it to the session lock
+// and wipes it so that restoring an older value can never present it twice.
+bool check_session_token(char **newval, void **extra, GucSource)
+{
+    if (*newval == nullptr || (*newval)[0] == '\0')
+        return true;
+    size_t len = strlen(*newval);
+    auto *copy = static_cast<char *>(malloc(len + 1));
+    char *empty = static_cast<char *>(malloc(1));
+    if (copy == nullptr || empty == nullptr) {
+        free(copy);
+        free(empty);
+        return false;
+    }
+    memcpy(copy, *newval, len + 1);
+    explicit_bzero(*newval, len);
+    free(*newval);
+    empty[0] = '\0';
+    *newval = empty;
+    *extra = copy;
+    return true;
+}
+
+void assign_session_token(const char *, void *extra)
+{
+    auto *token = static_cast<char *>(extra);
+    if (token == nullptr || token[0] == '\0')
+        return;
+    session_lock::take_token(token);
+    explicit_bzero(token, strlen(token));
+}
+
+const char *show_session_token() { return ""; }
+
 } // namespace
 
 Environment current_environment() { return static_cast<Environment>(environment); }
@@ -113,6 +172,13 @@ void report_derived_color()
                             false);
 }
 
+TokenRequirement require_token()
+{
+    if (require_token_setting >= 0)
+        return static_cast<TokenRequirement>(require_token_setting);
+    return environment_defaults(current_environment()).require_token;
+}
+
 bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
 
 void define()
@@ -133,7 +199,8 @@ void define()
                              true, PGC_SIGHUP, 0, nullptr, invalidate_plans_bool, nullptr);
 
     DefineCustomStringVariable(
-        "redline.exempt_roles", "Login roles (session_user) of applications, exempt from the row budget.",
+        "redline.exempt_roles",
+        "Login roles of applications: exempt from the row budget and the write lock, never asked for tokens.",
         "A comma-separated list of role names. Exemption follows the login role: SET ROLE never grants it.",
         &exempt_roles, "", PGC_SUSET, GUC_LIST_INPUT, nullptr, assign_exempt_roles, nullptr);
 
@@ -151,6 +218,34 @@ void define()
         "redline.expect_rows", "The exact row count the next data-changing statement must have.",
         "Meant for SET LOCAL. Used by the next INSERT, UPDATE, DELETE or MERGE only; -1 states nothing.", &expect_rows,
         -1, -1, INT_MAX, PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr, assign_expect_rows, nullptr);
+
+    DefineCustomEnumVariable(
+        "redline.require_token", "What a session of a non-exempt role needs a session token for.",
+        "none, write (read-only until unlocked) or connect (nothing but unlock until unlocked); auto takes the "
+        "environment's default (production write, elsewhere none).",
+        &require_token_setting, -1, require_token_options, PGC_SIGHUP, 0, nullptr, invalidate_plans_int, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.session_token", "Presents a session token (PASETO v4.public) that unlocks this session.",
+        "Set it with PGOPTIONS='-c redline.session_token=...' or SET. The token is used once and never stored: "
+        "this setting always reads back empty.",
+        &session_token_setting, "", PGC_USERSET,
+        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_session_token,
+        assign_session_token, show_session_token);
+
+    DefineCustomIntVariable("redline.token_max_ttl", "Longest lifetime (exp - iat) a session token may have.",
+                            "A token minted for longer is refused, however valid its signature.", &token_max_ttl, 3600,
+                            10, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.strong_auth_methods",
+        "Authentication methods (RFC 8176 amr values) a session token must carry one of.",
+        "Empty accepts any method. Example: 'fpt,face,hwk' demands a fingerprint, a face or a hardware key.",
+        &strong_auth_methods, "", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+
+    DefineCustomStringVariable("redline.cluster_id", "This cluster's system identifier, as tokens carry it (cid).",
+                               nullptr, &cluster_id_setting, "", PGC_INTERNAL, GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+                               nullptr, nullptr, show_cluster_id);
 
     DefineCustomEnumVariable("redline.debug_fault", "Injects a fault at redline's C++ boundary (tests only).", nullptr,
                              &debug_fault, static_cast<int>(Fault::none), fault_options, PGC_SUSET,

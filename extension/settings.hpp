@@ -19,6 +19,8 @@ extern char *exempt_roles;
 extern int expect_rows;     // -1 = none stated
 extern bool expect_pending; // a count was stated and no statement has used it yet
 extern int debug_fault;
+extern int token_max_ttl;         // seconds
+extern char *strong_auth_methods; // comma-separated RFC 8176 values; "" = any
 
 enum class Fault { none, cpp_exception, pg_error };
 
@@ -27,6 +29,7 @@ Environment current_environment();
 bool require_where();
 int max_rows();
 const char *color();
+TokenRequirement require_token();
 
 // Makes PostgreSQL report redline.color again when the environment it derives from
 // changed (a reload). Cheap when nothing changed; called once per statement.

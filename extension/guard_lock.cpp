@@ -1,0 +1,361 @@
+// The write lock's verdicts. Allowed while locked: reading, temporary objects (tables,
+// views, sequences, and writing to them), session settings, transaction control,
+// PREPARE/EXECUTE/DEALLOCATE, cursors, LISTEN/NOTIFY, plain EXPLAIN, DO and CALL (each
+// statement inside is checked), LOCK in ACCESS SHARE mode, COPY TO the client, and
+// redline's own CREATE/ALTER EXTENSION. Everything else is refused before it starts.
+#include "guard_lock.hpp"
+#include "boundary.hpp"
+#include "refusal_pg.hpp"
+#include "session_lock.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
+#include "commands/copy.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "tcop/cmdtag.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+}
+
+#include <string>
+
+namespace redline::guard_lock {
+
+namespace {
+
+// C symbols of built-in (or copied: LANGUAGE internal/C) functions that change state the
+// executor's permission checks do not see. nextval()/setval() are left to the read-only
+// backstop, which knows a temporary sequence from a permanent one.
+constexpr const char *writer_symbols[] = {"be_lo_creat",
+                                          "be_lo_create",
+                                          "be_lo_from_bytea",
+                                          "be_lo_import",
+                                          "be_lo_import_with_oid",
+                                          "be_lo_export",
+                                          "be_lo_unlink",
+                                          "be_lo_put",
+                                          "be_lowrite",
+                                          "be_lo_truncate",
+                                          "be_lo_truncate64",
+                                          "pg_reload_conf",
+                                          "pg_switch_wal",
+                                          "pg_create_restore_point",
+                                          "pg_promote",
+                                          "pg_backup_start",
+                                          "pg_backup_stop",
+                                          "pg_create_physical_replication_slot",
+                                          "pg_create_logical_replication_slot",
+                                          "pg_drop_replication_slot",
+                                          "pg_copy_physical_replication_slot_a",
+                                          "pg_copy_physical_replication_slot_b",
+                                          "pg_copy_logical_replication_slot_a",
+                                          "pg_copy_logical_replication_slot_b",
+                                          "pg_copy_logical_replication_slot_c",
+                                          "pg_replication_origin_create",
+                                          "pg_replication_origin_drop",
+                                          "pg_replication_origin_advance",
+                                          "pg_replication_origin_session_setup",
+                                          "pg_logical_emit_message_text",
+                                          "pg_logical_emit_message_bytea",
+                                          "pg_stat_reset",
+                                          "pg_stat_reset_shared",
+                                          "pg_stat_reset_single_table_counters",
+                                          "pg_stat_reset_single_function_counters",
+                                          "pg_stat_reset_slru",
+                                          "pg_stat_reset_replication_slot",
+                                          "pg_stat_reset_subscription_stats",
+                                          "pg_import_system_collations",
+                                          "pg_file_write",
+                                          "pg_file_write_v1_1",
+                                          "pg_file_rename",
+                                          "pg_file_rename_v1_1",
+                                          "pg_file_unlink",
+                                          "pg_file_unlink_v1_1",
+                                          "pg_file_sync",
+                                          "pg_replication_slot_advance"};
+
+enum FunctionKind : uint8 { unknown = 0, ordinary = 1, writer = 2, own = 3 };
+
+// A small per-backend cache of function verdicts, consulted only by locked sessions.
+struct CacheEntry {
+    Oid funcid;
+    FunctionKind kind;
+};
+constexpr int cache_size = 256;
+CacheEntry cache[cache_size];
+
+FunctionKind classify_function(Oid funcid)
+{
+    CacheEntry *slot = &cache[funcid % cache_size];
+    if (slot->funcid == funcid && slot->kind != unknown)
+        return slot->kind;
+    FunctionKind kind = ordinary;
+    HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+    if (HeapTupleIsValid(tuple)) {
+        auto *proc = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple));
+        if (proc->prolang == INTERNALlanguageId || proc->prolang == ClanguageId) {
+            bool isnull = false;
+            Datum src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc, &isnull);
+            if (!isnull) {
+                char *symbol = TextDatumGetCString(src);
+                for (const char *w : writer_symbols)
+                    if (strcmp(symbol, w) == 0)
+                        kind = writer;
+                pfree(symbol);
+            }
+            if (proc->prolang == ClanguageId && kind == ordinary) {
+                char *schema = get_namespace_name(proc->pronamespace);
+                if (schema != nullptr && strcmp(schema, "redline") == 0 && superuser_arg(proc->proowner))
+                    kind = own;
+            }
+        }
+        ReleaseSysCache(tuple);
+    }
+    slot->funcid = funcid;
+    slot->kind = kind;
+    return kind;
+}
+
+[[noreturn]] void refuse_write(const char *what)
+{
+    LockContext ctx = session_lock::context();
+    raise_refusal(cpp_entry([&] { return to_pg(refuse_locked_write(what, ctx)); }));
+}
+
+[[noreturn]] void refuse_gated(const char *what)
+{
+    LockContext ctx = session_lock::context();
+    raise_refusal(cpp_entry([&] { return to_pg(refuse_before_unlock(what, ctx)); }));
+}
+
+bool temporary_relation(Oid relid) { return OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP; }
+
+bool temporary_rangevar(RangeVar *rv)
+{
+    if (rv == nullptr)
+        return false;
+    if (rv->relpersistence == RELPERSISTENCE_TEMP)
+        return true;
+    if (rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0)
+        return true;
+    return false;
+}
+
+bool existing_temporary(RangeVar *rv)
+{
+    return rv != nullptr && temporary_relation(RangeVarGetRelid(rv, NoLock, true));
+}
+
+bool all_temporary_names(List *objects)
+{
+    ListCell *lc;
+    foreach (lc, objects) {
+        RangeVar *rv = makeRangeVarFromNameList(static_cast<List *>(lfirst(lc)));
+        if (!existing_temporary(rv))
+            return false;
+    }
+    return objects != NIL;
+}
+
+const char *qualified(Oid relid)
+{
+    char *schema = get_namespace_name(get_rel_namespace(relid));
+    char *name = get_rel_name(relid);
+    return quote_qualified_identifier(schema, name);
+}
+
+const char *command_name(CmdType cmd)
+{
+    switch (cmd) {
+    case CMD_INSERT:
+        return "INSERT";
+    case CMD_UPDATE:
+        return "UPDATE";
+    case CMD_DELETE:
+        return "DELETE";
+    case CMD_MERGE:
+        return "MERGE";
+    default:
+        return "SELECT";
+    }
+}
+
+const char *tag_of(Node *stmt) { return GetCommandTagName(CreateCommandTag(stmt)); }
+
+} // namespace
+
+void check_executor(QueryDesc *qd, int eflags)
+{
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || !session_lock::locked())
+        return;
+    PlannedStmt *ps = qd->plannedstmt;
+    bool gate = session_lock::gated();
+    if (gate || ps->commandType != CMD_SELECT || ps->hasModifyingCTE || ps->rowMarks != NIL) {
+        ListCell *lc;
+        foreach (lc, ps->rtable) {
+            auto *rte = lfirst_node(RangeTblEntry, lc);
+            if (rte->rtekind != RTE_RELATION)
+                continue;
+            if (gate)
+                refuse_gated(psprintf("reading %s", qualified(rte->relid)));
+            if ((rte->requiredPerms & ~ACL_SELECT) == 0 || temporary_relation(rte->relid))
+                continue;
+            const char *what = ps->commandType != CMD_SELECT ? command_name(ps->commandType)
+                               : ps->rowMarks != NIL         ? "SELECT ... FOR UPDATE/SHARE"
+                                                             : "a data-modifying WITH query";
+            if (ps->commandType != CMD_SELECT && ps->hasModifyingCTE)
+                what = psprintf("%s with a data-modifying WITH query", what);
+            refuse_write(psprintf("%s on %s", what, qualified(rte->relid)));
+        }
+    }
+    session_lock::force_read_only();
+}
+
+UtilityVerdict check_utility(PlannedStmt *pstmt)
+{
+    Node *stmt = pstmt->utilityStmt;
+    if (!session_lock::locked())
+        return UtilityVerdict::allow;
+    bool gate = session_lock::gated();
+    switch (nodeTag(stmt)) {
+    case T_TransactionStmt: {
+        auto kind = castNode(TransactionStmt, stmt)->kind;
+        if (kind == TRANS_STMT_PREPARE || kind == TRANS_STMT_COMMIT_PREPARED || kind == TRANS_STMT_ROLLBACK_PREPARED)
+            break;
+        return UtilityVerdict::allow;
+    }
+    case T_VariableSetStmt:
+    case T_VariableShowStmt:
+    case T_DiscardStmt:
+    case T_DeallocateStmt:
+        return UtilityVerdict::allow;
+    case T_CreateExtensionStmt:
+        if (strcmp(castNode(CreateExtensionStmt, stmt)->extname, "redline") == 0)
+            return UtilityVerdict::allow_bootstrap;
+        break;
+    case T_AlterExtensionStmt:
+        if (strcmp(castNode(AlterExtensionStmt, stmt)->extname, "redline") == 0)
+            return UtilityVerdict::allow_bootstrap;
+        break;
+    default:
+        break;
+    }
+    if (gate)
+        refuse_gated(tag_of(stmt));
+
+    switch (nodeTag(stmt)) {
+    case T_TransactionStmt:
+        refuse_write(tag_of(stmt));
+    case T_PrepareStmt:
+    case T_ExecuteStmt:
+    case T_DeclareCursorStmt:
+    case T_FetchStmt:
+    case T_ClosePortalStmt:
+    case T_NotifyStmt:
+    case T_ListenStmt:
+    case T_UnlistenStmt:
+    case T_ExplainStmt:
+    case T_DoStmt:
+    case T_CallStmt:
+    case T_ConstraintsSetStmt:
+        return UtilityVerdict::allow;
+    case T_CopyStmt: {
+        auto *copy = castNode(CopyStmt, stmt);
+        if (copy->is_program)
+            refuse_write(copy->is_from ? "COPY FROM PROGRAM" : "COPY TO PROGRAM");
+        if (!copy->is_from) {
+            if (copy->filename != nullptr)
+                refuse_write("COPY TO a server file");
+            return UtilityVerdict::allow;
+        }
+        if (existing_temporary(copy->relation))
+            return UtilityVerdict::allow_temporary;
+        refuse_write(copy->relation != nullptr
+                         ? psprintf("COPY FROM into %s",
+                                    quote_qualified_identifier(copy->relation->schemaname, copy->relation->relname))
+                         : "COPY FROM");
+    }
+    case T_LockStmt: {
+        auto *lock = castNode(LockStmt, stmt);
+        if (lock->mode <= AccessShareLock)
+            return UtilityVerdict::allow;
+        ListCell *lc;
+        foreach (lc, lock->relations) {
+            if (!existing_temporary(lfirst_node(RangeVar, lc)))
+                refuse_write(psprintf("LOCK TABLE in %s mode", GetLockmodeName(DEFAULT_LOCKMETHOD, lock->mode)));
+        }
+        return UtilityVerdict::allow;
+    }
+    case T_CreateStmt:
+        if (temporary_rangevar(castNode(CreateStmt, stmt)->relation))
+            return UtilityVerdict::allow_temporary;
+        break;
+    case T_CreateTableAsStmt: {
+        auto *ctas = castNode(CreateTableAsStmt, stmt);
+        if (ctas->objtype == OBJECT_TABLE && temporary_rangevar(ctas->into->rel))
+            return UtilityVerdict::allow_temporary;
+        break;
+    }
+    case T_ViewStmt:
+        if (temporary_rangevar(castNode(ViewStmt, stmt)->view))
+            return UtilityVerdict::allow_temporary;
+        break;
+    case T_CreateSeqStmt:
+        if (temporary_rangevar(castNode(CreateSeqStmt, stmt)->sequence))
+            return UtilityVerdict::allow_temporary;
+        break;
+    case T_IndexStmt:
+        if (existing_temporary(castNode(IndexStmt, stmt)->relation))
+            return UtilityVerdict::allow_temporary;
+        break;
+    case T_AlterTableStmt:
+        if (existing_temporary(castNode(AlterTableStmt, stmt)->relation))
+            return UtilityVerdict::allow_temporary;
+        break;
+    case T_TruncateStmt: {
+        auto *truncate = castNode(TruncateStmt, stmt);
+        bool all_temp = truncate->relations != NIL;
+        ListCell *lc;
+        foreach (lc, truncate->relations)
+            all_temp = all_temp && existing_temporary(lfirst_node(RangeVar, lc));
+        if (all_temp)
+            return UtilityVerdict::allow_temporary;
+        break;
+    }
+    case T_DropStmt: {
+        auto *drop = castNode(DropStmt, stmt);
+        bool relations = drop->removeType == OBJECT_TABLE || drop->removeType == OBJECT_VIEW ||
+                         drop->removeType == OBJECT_SEQUENCE || drop->removeType == OBJECT_INDEX;
+        if (relations && all_temporary_names(drop->objects))
+            return UtilityVerdict::allow_temporary;
+        break;
+    }
+    default:
+        break;
+    }
+    refuse_write(tag_of(stmt));
+}
+
+void check_function(Oid funcid)
+{
+    if (!session_lock::locked())
+        return;
+    FunctionKind kind = classify_function(funcid);
+    if (session_lock::gated()) {
+        if (kind != own)
+            refuse_gated(psprintf("calling %s()", get_func_name(funcid)));
+        return;
+    }
+    if (kind == writer)
+        refuse_write(psprintf("%s()", get_func_name(funcid)));
+}
+
+} // namespace redline::guard_lock

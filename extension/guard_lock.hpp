@@ -1,0 +1,33 @@
+// What a locked session may not do (rule 2) and what a gated one may (rule 6): the checks
+// the executor, utility and object-access hooks ask before anything runs.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "executor/execdesc.h"
+#include "nodes/plannodes.h"
+}
+
+namespace redline::guard_lock {
+
+// Before ExecutorStart: refuses writes to permanent relations and row locks (RL004), or,
+// at the connect gate, reading relations at all (RL006). Marks the transaction read-only
+// as a backstop.
+void check_executor(QueryDesc *qd, int eflags);
+
+enum class UtilityVerdict {
+    allow,           // runs as it is
+    allow_temporary, // touches only temporary objects: runs with the backstop lifted
+    allow_bootstrap, // CREATE/ALTER EXTENSION redline: its script runs unlocked
+};
+
+// Before a utility statement: refuses (RL004/RL006) or says how to run it.
+UtilityVerdict check_utility(PlannedStmt *pstmt);
+
+// Before a function is set up to run anywhere (executor, fast-path calls): refuses the
+// functions that write outside the executor's sight (large objects, server files,
+// configuration reload, WAL and replication state), and at the connect gate every
+// function that is not redline's own.
+void check_function(Oid funcid);
+
+} // namespace redline::guard_lock

@@ -1,0 +1,200 @@
+// The session's write lock and the checks that lift it. A token is verified once, when it
+// is presented; afterwards each statement costs a comparison of its start time with the
+// token's expiry.
+#include "session_lock.hpp"
+#include "boundary.hpp"
+#include "cluster_store.hpp"
+#include "refusal_pg.hpp"
+#include "session_role.hpp"
+#include "settings.hpp"
+#include "token_check.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/timestamp.h"
+}
+
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+namespace redline::session_lock {
+
+namespace {
+
+char *pending_token = nullptr; // malloc'd, wiped before it is freed
+bool banner_done = false;
+int64 until = 0;
+char key_id[64];
+char methods[96];
+int bootstrap_depth = 0;
+
+// The backstop: which transaction redline made read-only, and what it was before.
+LocalTransactionId forced_lxid = InvalidLocalTransactionId;
+bool forced_saved = false;
+
+bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER; }
+
+int64 statement_time() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentStatementStartTimestamp())); }
+
+void drop_pending()
+{
+    if (pending_token == nullptr)
+        return;
+    explicit_bzero(pending_token, strlen(pending_token));
+    free(pending_token);
+    pending_token = nullptr;
+}
+
+void undo_forced_read_only()
+{
+    if (forced_lxid != InvalidLocalTransactionId && forced_lxid == MyProc->lxid)
+        XactReadOnly = forced_saved;
+    forced_lxid = InvalidLocalTransactionId;
+}
+
+void banner()
+{
+    banner_done = true;
+    if (settings::current_environment() != Environment::production || !subject())
+        return;
+    LockContext ctx = context();
+    char until_text[40] = "";
+    if (until != 0)
+        token_check::format_time(until, until_text, sizeof until_text);
+    bool is_locked = locked();
+    bool gate = settings::require_token() == TokenRequirement::connect;
+    auto *text = cpp_entry([&] {
+        std::string line = session_banner(ctx, is_locked, gate, until_text);
+        return pg_call([&] { return pnstrdup(line.data(), line.size()); });
+    });
+    ereport(NOTICE, (errmsg_internal("%s", text)));
+    pfree(text);
+}
+
+} // namespace
+
+bool subject()
+{
+    return settings::active() && client_backend() && settings::require_token() != TokenRequirement::none &&
+           !session_is_exempt();
+}
+
+bool locked()
+{
+    if (bootstrap_depth > 0 || !subject())
+        return false;
+    return until == 0 || statement_time() >= until;
+}
+
+bool gated() { return settings::require_token() == TokenRequirement::connect && locked(); }
+
+void take_token(const char *token)
+{
+    drop_pending();
+    pending_token = strdup(token);
+}
+
+void on_statement()
+{
+    if (likely(pending_token == nullptr && banner_done))
+        return;
+    if (!IsTransactionState() || !client_backend())
+        return;
+    if (pending_token != nullptr) {
+        // Taken out first: a refused token is not tried again at the next statement.
+        char *token = pending_token;
+        pending_token = nullptr;
+        PG_TRY();
+        {
+            (void)unlock(token);
+        }
+        PG_FINALLY();
+        {
+            explicit_bzero(token, strlen(token));
+            free(token);
+        }
+        PG_END_TRY();
+    }
+    if (!banner_done)
+        banner();
+}
+
+int64 unlock(const char *token)
+{
+    LockContext ctx = context();
+    char kid[64];
+    cluster_store::Key key;
+    bool have_key = token_check::read_kid(token, kid, sizeof kid) && cluster_store::find_key(kid, &key);
+    token_check::KeyView view{key.role, key.paserk, key.revoked != 0};
+
+    char cid[32];
+    snprintf(cid, sizeof cid, UINT64_FORMAT, GetSystemIdentifier());
+    int64 now = static_cast<int64>(time(nullptr));
+    token_check::Expect expect{ctx.role,
+                               environment_name(settings::current_environment()),
+                               cid,
+                               now,
+                               settings::token_max_ttl,
+                               settings::strong_auth_methods != nullptr ? settings::strong_auth_methods : ""};
+    token_check::Verdict verdict;
+    token_check::check(token, have_key ? &view : nullptr, expect, &verdict);
+    if (!verdict.ok) {
+        ereport(LOG, (errmsg("redline: session token of role \"%s\" refused: %s", ctx.role, verdict.reason)));
+        raise_refusal(cpp_entry([&] { return to_pg(refuse_token(verdict.reason, ctx)); }));
+    }
+    switch (cluster_store::spend(verdict.jti_digest, verdict.expires, now)) {
+    case cluster_store::SpendResult::spent:
+        break;
+    case cluster_store::SpendResult::replayed:
+        ereport(LOG, (errmsg("redline: session token of role \"%s\" refused: replayed", ctx.role)));
+        raise_refusal(cpp_entry(
+            [&] { return to_pg(refuse_token("it was already used (a token unlocks one session, once)", ctx)); }));
+    case cluster_store::SpendResult::full:
+        raise_refusal(cpp_entry([&] {
+            return to_pg(refuse_token("the server holds too many unexpired spent tokens to remember another", ctx));
+        }));
+    }
+    until = verdict.expires;
+    strlcpy(key_id, kid, sizeof key_id);
+    strlcpy(methods, verdict.amr, sizeof methods);
+    undo_forced_read_only();
+    ereport(LOG, (errmsg("redline: session of role \"%s\" unlocked by key %s (%s)", ctx.role, key_id, methods)));
+    return until;
+}
+
+void lock()
+{
+    until = 0;
+    key_id[0] = '\0';
+    methods[0] = '\0';
+}
+
+void force_read_only()
+{
+    if (forced_lxid == MyProc->lxid && XactReadOnly)
+        return;
+    if (forced_lxid != MyProc->lxid)
+        forced_saved = XactReadOnly;
+    forced_lxid = MyProc->lxid;
+    XactReadOnly = true;
+}
+
+void enter_bootstrap() { bootstrap_depth++; }
+void leave_bootstrap() { bootstrap_depth--; }
+
+LockContext context()
+{
+    return LockContext{login_role_name(), environment_name(settings::current_environment()),
+                       IsTransactionState() && OidIsValid(get_extension_oid("redline", true))};
+}
+
+int64 unlocked_until() { return until; }
+const char *unlock_key_id() { return key_id; }
+const char *unlock_methods() { return methods; }
+
+} // namespace redline::session_lock

@@ -1,0 +1,53 @@
+// The write lock of one session (rules 2 and 6): whether this session may write now, the
+// token that unlocked it, and the per-session notices. State is per backend; nothing here
+// is undone by SET, RESET, ROLLBACK or a change of role.
+#pragma once
+
+#include "refusal.hpp"
+
+extern "C" {
+#include "postgres.h"
+}
+
+namespace redline::session_lock {
+
+// Whether redline.require_token applies to this session at all: enforcing, a client
+// session, a role not in redline.exempt_roles, require_token not none.
+bool subject();
+
+// True when the lock is in force for the current statement: subject(), not unlocked (or
+// the unlock expired), and not inside redline's own CREATE/ALTER EXTENSION.
+bool locked();
+
+// locked() under redline.require_token = connect.
+bool gated();
+
+// Called by the redline.session_token setting: keeps the token until it can be checked.
+void take_token(const char *token);
+
+// Per statement, from the hooks: checks a token that is waiting (one given at connect
+// or by set_config()), then shows the production banner once. Cheap when neither is due.
+void on_statement();
+
+// Checks a token and unlocks the session; raises RL005 with the failed check otherwise.
+// Returns the Unix time the unlock lasts until.
+int64 unlock(const char *token);
+
+// Locks the session again (redline.lock(), DISCARD ALL).
+void lock();
+
+// Marks the current transaction read-only as a backstop (core then refuses what redline's
+// hooks never see, such as nextval() on a permanent sequence). Undone by unlock().
+void force_read_only();
+
+// While redline's own extension script runs, its statements are not locked.
+void enter_bootstrap();
+void leave_bootstrap();
+
+// For refusals and redline.status().
+LockContext context();
+int64 unlocked_until(); // 0 when never unlocked
+const char *unlock_key_id();
+const char *unlock_methods();
+
+} // namespace redline::session_lock
