@@ -20,7 +20,12 @@ DATA       = $(wildcard sql/redline--*.sql)
 # The control file lives in extension/; PGXS installs $(EXTENSION).control from the top.
 EXTRA_CLEAN = redline.control
 
-REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+# Two suites, each on its own cluster (test/run): the guards with the write lock off
+# (redline.require_token = none), and the write lock itself (lock_*: require_token at its
+# production default, postgres exempt, people connecting as locked roles).
+ALL_TESTS    = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+LOCK_TESTS   = $(filter lock_%,$(ALL_TESTS))
+REGRESS      = $(filter-out lock_%,$(ALL_TESTS))
 REGRESS_OPTS = --inputdir=test --load-extension=redline
 
 PG_CONFIG ?= pg_config
@@ -45,3 +50,8 @@ redline.control: extension/redline.control
 all: redline.control
 
 $(OBJS): $(wildcard extension/*.hpp)
+
+# The write-lock suite: make installcheck-lock (needs its cluster, see test/run).
+installcheck-lock: REGRESS = $(LOCK_TESTS)
+installcheck-lock: installcheck
+.PHONY: installcheck-lock

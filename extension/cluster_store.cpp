@@ -261,10 +261,10 @@ EnrollResult enroll(Key *key)
         Key *existing = &shared->keys[i];
         if (strcmp(existing->kid, key->kid) != 0)
             continue;
-        *key = *existing;
         EnrollResult result = existing->revoked != 0                   ? EnrollResult::revoked
                               : strcmp(existing->role, key->role) != 0 ? EnrollResult::other_role
                                                                        : EnrollResult::already;
+        *key = *existing;
         LWLockRelease(store_lock);
         return result;
     }

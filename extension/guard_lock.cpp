@@ -190,6 +190,22 @@ const char *command_name(CmdType cmd)
 
 const char *tag_of(Node *stmt) { return GetCommandTagName(CreateCommandTag(stmt)); }
 
+const char *lock_mode_name(LOCKMODE mode)
+{
+    static const char *const names[] = {
+        "",      "ACCESS SHARE",        "ROW SHARE", "ROW EXCLUSIVE",   "SHARE UPDATE EXCLUSIVE",
+        "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"};
+    return mode >= 1 && mode <= 8 ? names[mode] : "an unknown";
+}
+
+const char *rangevar_name(RangeVar *rv)
+{
+    Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    return OidIsValid(relid) ? qualified(relid) : quote_qualified_identifier(rv->schemaname, rv->relname);
+}
+
+int lifted_depth = 0;
+
 } // namespace
 
 void check_executor(QueryDesc *qd, int eflags)
@@ -219,10 +235,13 @@ void check_executor(QueryDesc *qd, int eflags)
     session_lock::force_read_only();
 }
 
-UtilityVerdict check_utility(PlannedStmt *pstmt)
+void enter_lifted() { lifted_depth++; }
+void leave_lifted() { lifted_depth--; }
+
+UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand)
 {
     Node *stmt = pstmt->utilityStmt;
-    if (!session_lock::locked())
+    if (!session_lock::locked() || (subcommand && lifted_depth > 0))
         return UtilityVerdict::allow;
     bool gate = session_lock::gated();
     switch (nodeTag(stmt)) {
@@ -278,10 +297,8 @@ UtilityVerdict check_utility(PlannedStmt *pstmt)
         }
         if (existing_temporary(copy->relation))
             return UtilityVerdict::allow_temporary;
-        refuse_write(copy->relation != nullptr
-                         ? psprintf("COPY FROM into %s",
-                                    quote_qualified_identifier(copy->relation->schemaname, copy->relation->relname))
-                         : "COPY FROM");
+        refuse_write(copy->relation != nullptr ? psprintf("COPY FROM into %s", rangevar_name(copy->relation))
+                                               : "COPY FROM");
     }
     case T_LockStmt: {
         auto *lock = castNode(LockStmt, stmt);
@@ -290,7 +307,8 @@ UtilityVerdict check_utility(PlannedStmt *pstmt)
         ListCell *lc;
         foreach (lc, lock->relations) {
             if (!existing_temporary(lfirst_node(RangeVar, lc)))
-                refuse_write(psprintf("LOCK TABLE in %s mode", GetLockmodeName(DEFAULT_LOCKMETHOD, lock->mode)));
+                refuse_write(psprintf("LOCK TABLE %s IN %s MODE", rangevar_name(lfirst_node(RangeVar, lc)),
+                                      lock_mode_name(lock->mode)));
         }
         return UtilityVerdict::allow;
     }

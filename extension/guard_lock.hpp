@@ -21,8 +21,14 @@ enum class UtilityVerdict {
     allow_bootstrap, // CREATE/ALTER EXTENSION redline: its script runs unlocked
 };
 
-// Before a utility statement: refuses (RL004/RL006) or says how to run it.
-UtilityVerdict check_utility(PlannedStmt *pstmt);
+// Before a utility statement: refuses (RL004/RL006) or says how to run it. The
+// subcommands of an allowed statement (the sequence of a temporary serial column) are
+// allowed with it.
+UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand);
+
+// While an allowed temporary or bootstrap statement runs (its subcommands are its own).
+void enter_lifted();
+void leave_lifted();
 
 // Before a function is set up to run anywhere (executor, fast-path calls): refuses the
 // functions that write outside the executor's sight (large objects, server files,

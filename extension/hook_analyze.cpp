@@ -25,8 +25,11 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
     settings::report_derived_color();
     // A token in the statement text is masked before anyone can read it back from
     // pg_stat_activity or current_query(); the parser already holds its own copy.
-    if (unlikely(has_token(debug_query_string)) && mask_tokens(const_cast<char *>(debug_query_string)))
+    // (The server log may have masked it already, so the activity is reported regardless.)
+    if (unlikely(has_token(debug_query_string))) {
+        (void)mask_tokens(const_cast<char *>(debug_query_string));
         pgstat_report_activity(STATE_RUNNING, debug_query_string);
+    }
     session_lock::on_statement();
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.

@@ -50,12 +50,14 @@ void call_lifted(guard_lock::UtilityVerdict verdict, PlannedStmt *pstmt, const c
     XactReadOnly = false;
     if (bootstrap)
         session_lock::enter_bootstrap();
+    guard_lock::enter_lifted();
     PG_TRY();
     {
         call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
     }
     PG_FINALLY();
     {
+        guard_lock::leave_lifted();
         if (bootstrap)
             session_lock::leave_bootstrap();
         XactReadOnly = saved;
@@ -69,7 +71,7 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
 {
     Node *stmt = pstmt->utilityStmt;
     session_lock::on_statement();
-    auto verdict = guard_lock::check_utility(pstmt);
+    auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
     if (verdict != guard_lock::UtilityVerdict::allow) {
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;

@@ -2,7 +2,9 @@
 -- role can relax a policy setting by any of the ways PostgreSQL offers.
 \set SHOW_CONTEXT never
 SELECT current_user AS admin \gset
-SELECT name, setting, context, vartype FROM pg_settings WHERE name LIKE 'redline.%' ORDER BY name;
+SELECT name, CASE name WHEN 'redline.cluster_id' THEN 'decimal: ' || (setting ~ '^[1-9][0-9]*$') ELSE setting END AS setting,
+       context, vartype
+  FROM pg_settings WHERE name LIKE 'redline.%' ORDER BY name;
 SHOW redline.environment;
 SHOW redline.color;
 SELECT version = (SELECT extversion FROM pg_extension WHERE extname = 'redline') AS version_matches,
