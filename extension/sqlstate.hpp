@@ -8,9 +8,9 @@ inline constexpr char internal[] = "RL000";           // a C++ exception reached
 inline constexpr char unqualified_write[] = "RL001";  // UPDATE/DELETE/MERGE that restricts no row
 inline constexpr char row_budget[] = "RL002";         // more rows than redline.max_rows
 inline constexpr char row_count_mismatch[] = "RL003"; // not the count stated in redline.expect_rows
-inline constexpr char session_locked[] = "RL004";     // a write in a session that has not been unlocked
-inline constexpr char token_refused[] = "RL005";      // a session token failed one of its checks
-inline constexpr char connect_gate[] = "RL006";       // anything but unlock/status before unlocking
+inline constexpr char session_locked[] = "RL100";     // a write in a session that has not been unlocked
+inline constexpr char token_refused[] = "RL101";      // a session token failed one of its checks
+inline constexpr char connect_gate[] = "RL102";       // anything but unlock/status before unlocking
 
 } // namespace redline::sqlstate
 

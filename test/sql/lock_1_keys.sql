@@ -70,7 +70,9 @@ SELECT redline.enroll_key(NULL, :'bob_pub', 'laptop');
 
 -- Revocation is immediate and final.
 SELECT redline.revoke_key(:'alice_old_kid') AS revoked;
+SET client_min_messages = warning;
 SELECT try_sql(format('SELECT redline.revoke_key(%L)::text', :'alice_old_kid'));
+RESET client_min_messages;
 SELECT try_sql(format('SELECT redline.enroll_key(%L, %L, %L)', 'alice', :'alice_old_pub', 'old laptop again'));
 SELECT redline.revoke_key('k4.pid.unknown');
 

@@ -1,5 +1,5 @@
 -- The write lock, 3: every way to write is refused in a locked session, before anything
--- changes; what stays allowed works. Each refusal: SQLSTATE RL004 and what was refused.
+-- changes; what stays allowed works. Each refusal: SQLSTATE RL100 and what was refused.
 \set SHOW_CONTEXT never
 -- Objects only the exempt DBA can make.
 CREATE FUNCTION add_account(id int) RETURNS void LANGUAGE sql AS $$ INSERT INTO accounts VALUES (id, 'sql fn', 0) $$;
@@ -132,8 +132,8 @@ BEGIN;
 LOCK accounts IN ACCESS SHARE MODE;
 COMMIT;
 LISTEN redline_test;
-NOTIFY redline_test, 'hello';
 UNLISTEN *;
+NOTIFY redline_test, 'hello';
 PREPARE add_one AS INSERT INTO accounts VALUES ($1, 'prepared', 0);
 BEGIN;
 DECLARE c CURSOR FOR SELECT id FROM accounts ORDER BY id;

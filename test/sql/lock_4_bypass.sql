@@ -1,5 +1,5 @@
 -- The write lock, 4: nothing an ordinary role can do undoes it. Each attempt below is
--- followed by a write that must still be refused (RL004).
+-- followed by a write that must still be refused (RL100).
 \set SHOW_CONTEXT never
 -- A renamed copy of set_config(), and functions that carry SET clauses.
 CREATE FUNCTION my_config(text, text, boolean) RETURNS text LANGUAGE internal AS 'set_config_by_name';
