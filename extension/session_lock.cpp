@@ -28,6 +28,8 @@ namespace {
 
 char *pending_token = nullptr; // malloc'd, wiped before it is freed
 bool banner_done = false;
+bool subject_known = false;
+bool subject_verdict = false;
 int64 until = 0;
 char key_id[64];
 char methods[96];
@@ -78,11 +80,21 @@ void banner()
 
 } // namespace
 
+bool statement_work_due = true; // the banner is due at the first statement
+
 bool subject()
 {
-    return settings::active() && client_backend() && settings::require_token() != TokenRequirement::none &&
-           !session_is_exempt();
+    if (likely(subject_known))
+        return subject_verdict;
+    if (!IsTransactionState())
+        return false; // exemption is looked up in the catalog; asked again inside one
+    subject_verdict = settings::active() && client_backend() && settings::require_token() != TokenRequirement::none &&
+                      !session_is_exempt();
+    subject_known = true;
+    return subject_verdict;
 }
+
+void forget_subject() { subject_known = false; }
 
 bool locked()
 {
@@ -97,17 +109,20 @@ void take_token(const char *token)
 {
     drop_pending();
     pending_token = strdup(token);
+    statement_work_due = true;
 }
 
-void on_statement()
+void on_statement_slow()
 {
-    if (likely(pending_token == nullptr && banner_done))
+    if (!client_backend()) {
+        statement_work_due = false;
         return;
-    if (!IsTransactionState() || !client_backend())
+    }
+    if (!IsTransactionState())
         return;
     if (pending_token != nullptr) {
         // Taken out first: a refused token is not tried again at the next statement.
-        char *token = pending_token;
+        char *volatile token = pending_token;
         pending_token = nullptr;
         PG_TRY();
         {
@@ -122,6 +137,8 @@ void on_statement()
     }
     if (!banner_done)
         banner();
+    // Still due when the token above was refused: the banner then shows next time.
+    statement_work_due = pending_token != nullptr || !banner_done;
 }
 
 int64 unlock(const char *token)

@@ -12,8 +12,11 @@ extern "C" {
 namespace redline::session_lock {
 
 // Whether redline.require_token applies to this session at all: enforcing, a client
-// session, a role not in redline.exempt_roles, require_token not none.
+// session, a role not in redline.exempt_roles, require_token not none. Decided once and
+// kept until a setting it depends on changes (forget_subject()), so an exempt session's
+// statements pay one comparison.
 bool subject();
+void forget_subject();
 
 // True when the lock is in force for the current statement: subject(), not unlocked (or
 // the unlock expired), and not inside redline's own CREATE/ALTER EXTENSION.
@@ -27,7 +30,13 @@ void take_token(const char *token);
 
 // Per statement, from the hooks: checks a token that is waiting (one given at connect
 // or by set_config()), then shows the production banner once. Cheap when neither is due.
-void on_statement();
+void on_statement_slow();
+extern bool statement_work_due;
+inline void on_statement()
+{
+    if (unlikely(statement_work_due))
+        on_statement_slow();
+}
 
 // Checks a token and unlocks the session; raises RL005 with the failed check otherwise.
 // Returns the Unix time the unlock lasts until.

@@ -64,8 +64,16 @@ const struct config_enum_entry fault_options[] = {
 
 // Plans cached while a guard was off must not outlive it: a change of a setting that
 // decides what a plan may do invalidates every cached plan of this backend.
-void invalidate_plans_int(int, void *) { ResetPlanCache(); }
-void invalidate_plans_bool(bool, void *) { ResetPlanCache(); }
+void invalidate_plans_int(int, void *)
+{
+    ResetPlanCache();
+    session_lock::forget_subject();
+}
+void invalidate_plans_bool(bool, void *)
+{
+    ResetPlanCache();
+    session_lock::forget_subject();
+}
 
 // A colour derived from the environment changes with it, but PostgreSQL only reports a
 // setting to clients when that setting itself is set: note it, and set the colour again
@@ -75,10 +83,15 @@ bool derived_color_changed = false;
 void assign_environment(int, void *)
 {
     ResetPlanCache();
+    session_lock::forget_subject();
     derived_color_changed = true;
 }
 
-void assign_exempt_roles(const char *, void *) { forget_exemption(); }
+void assign_exempt_roles(const char *, void *)
+{
+    forget_exemption();
+    session_lock::forget_subject();
+}
 
 void assign_expect_rows(int newval, void *) { expect_pending = newval >= 0; }
 
