@@ -34,8 +34,10 @@ TEST(PgSqlstate, PacksSixBitsPerCharacterFirstCharacterLowest)
 
 TEST(RedlineSqlstates, AreDistinctCodesOfClassRL)
 {
-    const std::string codes[] = {redline::sqlstate::internal, redline::sqlstate::unqualified_write,
-                                 redline::sqlstate::row_budget, redline::sqlstate::row_count_mismatch};
+    const std::string codes[] = {redline::sqlstate::internal,       redline::sqlstate::unqualified_write,
+                                 redline::sqlstate::row_budget,     redline::sqlstate::row_count_mismatch,
+                                 redline::sqlstate::session_locked, redline::sqlstate::token_refused,
+                                 redline::sqlstate::connect_gate};
     std::set<int> packed;
     for (const auto &code : codes) {
         EXPECT_EQ(code.size(), 5u) << code;
