@@ -76,6 +76,17 @@ bool valid_label(std::string_view label)
     return true;
 }
 
+std::string default_key_label()
+{
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0')
+        return "default";
+    std::string label;
+    for (const char *c = name; *c != '\0' && *c != '.' && label.size() < 64; ++c)
+        label += valid_label(std::string(1, *c)) ? *c : '-';
+    return valid_label(label) ? label : "default";
+}
+
 bool write_all(int fd, std::string_view content)
 {
     const char *p = content.data();

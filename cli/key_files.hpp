@@ -21,6 +21,11 @@ std::filesystem::path keys_directory();
 // starting with '.'.
 bool valid_label(std::string_view label);
 
+// The label keygen gives a key when none is chosen: this machine's host name (up to its
+// first dot, other characters made '-'), or "default". A profile that names no key file
+// signs with the key of this label.
+std::string default_key_label();
+
 // Writes all of `content` to `fd`, through short writes and EINTR; false (errno set) on failure.
 bool write_all(int fd, std::string_view content);
 

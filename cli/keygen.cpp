@@ -16,21 +16,6 @@
 
 namespace redline::cli {
 
-namespace {
-
-std::string host_label()
-{
-    char name[256] = {};
-    if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0')
-        return "default";
-    std::string label;
-    for (const char *c = name; *c != '\0' && *c != '.' && label.size() < 64; ++c)
-        label += valid_label(std::string(1, *c)) ? *c : '-';
-    return valid_label(label) ? label : "default";
-}
-
-} // namespace
-
 CLI::App *define_keygen(CLI::App &app, KeygenOptions &options)
 {
     CLI::App *sub = app.add_subcommand("keygen", "Create a signing key (Ed25519) for this machine and print its "
@@ -45,7 +30,7 @@ CLI::App *define_keygen(CLI::App &app, KeygenOptions &options)
 
 int run_keygen(const KeygenOptions &options)
 {
-    std::string label = options.label.empty() ? host_label() : options.label;
+    std::string label = options.label.empty() ? default_key_label() : options.label;
     std::filesystem::path dir = keys_directory();
 
     auto pair = token::generate_keypair();
