@@ -9,6 +9,7 @@ void define_commands(CLI::App &app, Commands &commands)
 {
     commands.keygen_command = define_keygen(app, commands.keygen);
     commands.profile_command = define_profile(app, commands.profile);
+    commands.token_command = define_token(app, commands.token);
 }
 
 int run_chosen(const Commands &commands, const GlobalOptions &global)
@@ -17,6 +18,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_keygen(commands.keygen);
     if (commands.profile_command != nullptr && commands.profile_command->parsed())
         return run_profile(commands.profile, palette_for(global.color));
+    if (commands.token_command != nullptr && commands.token_command->parsed())
+        return run_token(commands.token, palette_for(global.color));
     return -1;
 }
 

@@ -5,6 +5,7 @@
 #include "app.hpp"
 #include "keygen.hpp"
 #include "profile_command.hpp"
+#include "token_command.hpp"
 
 namespace CLI {
 class App;
@@ -17,6 +18,8 @@ struct Commands {
     CLI::App *keygen_command = nullptr;
     ProfileOptions profile;
     CLI::App *profile_command = nullptr;
+    TokenOptions token;
+    CLI::App *token_command = nullptr;
 };
 
 void define_commands(CLI::App &app, Commands &commands);

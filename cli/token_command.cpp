@@ -1,0 +1,171 @@
+// The order matters: what can fail without the network (profile, method, key) fails first;
+// the server is asked once; the person is asked last, once what they confirm is known.
+#include "token_command.hpp"
+#include "mint_token.hpp"
+#include "presence.hpp"
+#include "profiles.hpp"
+#include "server_identity.hpp"
+#include "signing_key.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <duration.hpp>
+#include <rfc3339.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+
+namespace redline::cli {
+
+namespace {
+
+// A refusal with its own exit code; anything else that fails is a runtime_error (exit 1).
+struct Refusal {
+    int code;
+    std::string message;
+};
+
+Profile find_profile(const std::string &name)
+{
+    std::vector<Profile> profiles = load_profiles(config_file());
+    auto found = std::find_if(profiles.begin(), profiles.end(), [&](const Profile &p) { return p.name == name; });
+    if (found == profiles.end())
+        throw std::runtime_error(fmt::format(
+            "no profile \"{}\": see redline profile list, or add it with redline profile add {} --service SERVICE "
+            "--env ENV",
+            name, name));
+    return *found;
+}
+
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE *)>;
+
+void confirm_presence(AuthMethod method, const std::string &environment, const Palette &palette)
+{
+    if (method == AuthMethod::none) {
+        if (environment == environment_name(Environment::production))
+            std::fputs(fmt::format(palette.warning,
+                                   "redline: warning: auth none: this production token proves only that this "
+                                   "machine holds the key; use --auth typed or a profile with a stronger method\n")
+                           .c_str(),
+                       stderr);
+        return;
+    }
+    // The terminal itself, not stdin: the token is often captured by a shell, and a script
+    // piping "production" in is exactly what the check is there to stop.
+    File tty(std::fopen("/dev/tty", "r+"), &std::fclose);
+    if (!tty)
+        throw Refusal{exit_not_confirmed, "--auth typed needs a terminal to type the environment's name on "
+                                          "(/dev/tty): no token was signed; run redline token from a terminal"};
+    auto env = parse_environment(environment);
+    fmt::text_style style = env ? palette.environment(*env) : fmt::text_style{};
+    if (!confirm_by_typing(environment, tty.get(), tty.get(), style))
+        throw Refusal{exit_not_confirmed,
+                      fmt::format("what was typed is not \"{}\": no token was signed; run redline token again and "
+                                  "type the environment's name exactly",
+                                  environment)};
+}
+
+int run(const TokenOptions &options, const Palette &palette)
+{
+    long long ttl = parse_token_ttl(options.ttl);
+    Profile profile = find_profile(options.profile);
+
+    AuthMethod method = profile.auth;
+    if (!options.auth.empty()) {
+        auto chosen = parse_auth_method(options.auth);
+        if (!chosen)
+            throw std::runtime_error(fmt::format("unknown auth method \"{}\": use typed or none", options.auth));
+        method = *chosen;
+    }
+    auto amr = amr_for(method);
+    if (!amr)
+        throw Refusal{exit_method_unavailable, fmt::format("authentication method {} is not available yet; use "
+                                                           "--auth typed",
+                                                           auth_method_name(method))};
+
+    std::filesystem::path key_file = signing_key_file(profile);
+    token::SecretKey key = read_signing_key(key_file);
+
+    ServerIdentity server = read_server_identity(profile, options.role.empty());
+    std::string expected = environment_name(profile.environment);
+    if (server.environment != expected)
+        throw Refusal{exit_environment_differs,
+                      fmt::format("profile {} says {} but the server reports {}: no token was signed; check the "
+                                  "profile's service or DSN (redline profile list)",
+                                  profile.name, expected, server.environment)};
+
+    confirm_presence(method, server.environment, palette);
+
+    SessionTokenRequest request;
+    request.role = options.role.empty() ? server.session_user : options.role;
+    request.environment = server.environment;
+    request.cluster_id = server.cluster_id;
+    request.now = std::time(nullptr);
+    request.ttl_seconds = ttl;
+    request.amr = *amr;
+    std::string token = mint_session_token(key, request);
+
+    if (options.sql)
+        std::fputs(fmt::format("SELECT redline.unlock('{}');\n", token).c_str(), stdout);
+    else
+        std::fputs(fmt::format("{}\n", token).c_str(), stdout);
+    auto expires = token::format_rfc3339(request.now + ttl);
+    std::fputs(fmt::format("redline: token for role \"{}\" on {} ({}), valid {} until {}, signed with {}\n",
+                           request.role, fmt::styled(server.environment, palette.environment(profile.environment)),
+                           profile.name, token::format_duration(ttl).value_or(options.ttl), expires ? *expires : "?",
+                           key_file.filename().string())
+                   .c_str(),
+               stderr);
+    return 0;
+}
+
+} // namespace
+
+CLI::App *define_token(CLI::App &app, TokenOptions &options)
+{
+    CLI::App *sub = app.add_subcommand(
+        "token", "Sign a short-lived session token that unlocks writing for your role on the profile's server");
+    sub->add_option("PROFILE", options.profile, "The profile to connect with (see redline profile list)")->required();
+    sub->add_option("--ttl", options.ttl, "How long the token lasts: 90s, 15m, 1h, 2h30m... (10s to 24h)")
+        ->type_name("DURATION")
+        ->default_str("15m")
+        ->check([](const std::string &value) {
+            try {
+                parse_token_ttl(value);
+                return std::string();
+            } catch (const std::runtime_error &e) {
+                return std::string(e.what());
+            }
+        });
+    sub->add_flag("--sql", options.sql, "Print SELECT redline.unlock('<token>'); instead of the bare token");
+    sub->add_option("--auth", options.auth,
+                    "How you confirm presence, instead of the profile's method: typed (type the environment's "
+                    "name) or none (only the key; not for production)")
+        ->type_name("METHOD")
+        ->check(CLI::IsMember({"pam", "touchid", "typed", "none"}));
+    sub->add_option("--role", options.role, "The role the token is for (default: the role the profile logs in as)")
+        ->type_name("ROLE");
+    sub->footer("Prints the token on stdout; present it with SELECT redline.unlock('<token>'); or\n"
+                "PGOPTIONS='-c redline.session_token=<token>'.\n"
+                "Exit status: 0 token printed; 1 error (profile, key, connection, server without redline);\n"
+                "2 auth method not available yet; 3 the server's environment is not the profile's;\n"
+                "4 the confirmation was not typed; 100 and above: a mistake on the command line.");
+    return sub;
+}
+
+int run_token(const TokenOptions &options, const Palette &palette)
+{
+    try {
+        return run(options, palette);
+    } catch (const Refusal &refusal) {
+        std::fputs(fmt::format("redline: {}\n", refusal.message).c_str(), stderr);
+        return refusal.code;
+    }
+}
+
+} // namespace redline::cli

@@ -1,0 +1,34 @@
+// redline token PROFILE: after the person check, signs a short-lived session token bound to
+// the role, environment and cluster that the profile's server reports, to unlock writing.
+#pragma once
+
+#include "palette.hpp"
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace redline::cli {
+
+// Exit codes of redline token besides 0 (printed) and 1 (any other error).
+inline constexpr int exit_method_unavailable = 2;  // the auth method is not available in this version
+inline constexpr int exit_environment_differs = 3; // the server is not in the profile's environment
+inline constexpr int exit_not_confirmed = 4;       // the person check did not pass
+
+struct TokenOptions {
+    std::string profile;
+    std::string ttl = "15m";
+    bool sql = false;
+    std::string auth; // empty: the profile's method
+    std::string role; // empty: the session's login role (session_user)
+};
+
+// Adds the subcommand.
+CLI::App *define_token(CLI::App &app, TokenOptions &options);
+
+// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
+int run_token(const TokenOptions &options, const Palette &palette);
+
+} // namespace redline::cli

@@ -1,0 +1,120 @@
+// Runs `redline token` as a user would, without a server: everything that can be refused
+// before connecting is, with its documented exit code and one line on stderr. Minting
+// against a running server is covered by the server's end-to-end tests.
+#include "run_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using redline::test::ProcessResult;
+using redline::test::run_process;
+
+// A server that is not there: a connection attempt fails at once, and says so.
+constexpr const char *nowhere = "host=/nonexistent/redline-test port=1 connect_timeout=2 user=alice dbname=app";
+
+class TokenCommand : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        char tmpl[] = "/tmp/redline-token-test.XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        home_ = tmpl;
+        ::setenv("XDG_CONFIG_HOME", (home_ / "config").c_str(), 1);
+    }
+    void TearDown() override
+    {
+        ::unsetenv("XDG_CONFIG_HOME");
+        fs::remove_all(home_);
+    }
+    static ProcessResult redline(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), REDLINE_BINARY);
+        return run_process(args);
+    }
+    static void add_profile(const std::string &name, const std::string &env, const std::string &auth)
+    {
+        auto r = redline({"profile", "add", name, "--dsn", nowhere, "--env", env, "--auth", auth});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    static void keygen() { ASSERT_EQ(redline({"keygen", "--label", "laptop"}).exit_code, 0); }
+    static void expect_refused(const ProcessResult &r, int code, const std::string &words)
+    {
+        EXPECT_EQ(r.exit_code, code) << r.err;
+        EXPECT_EQ(r.out, "") << "no token may be printed";
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_EQ(r.err.rfind("redline: ", 0), 0u) << r.err;
+        EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
+    }
+
+    fs::path home_;
+};
+
+TEST_F(TokenCommand, HelpDocumentsTheExitCodes)
+{
+    auto top = redline({"--help"});
+    EXPECT_NE(top.out.find("  token "), std::string::npos) << top.out;
+    auto r = redline({"token", "--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char *words : {"Usage: redline token [OPTIONS] PROFILE", "--ttl", "--sql", "--auth", "--role",
+                              "Exit status: 0 token printed; 1 error", "2 auth method not available yet",
+                              "3 the server's environment is not the profile's", "4 the confirmation was not typed"})
+        EXPECT_NE(r.out.find(words), std::string::npos) << words << "\n" << r.out;
+}
+
+TEST_F(TokenCommand, UnknownProfile)
+{
+    expect_refused(redline({"token", "nope"}), 1, "no profile \"nope\": see redline profile list");
+}
+
+TEST_F(TokenCommand, BiometricMethodsAreNotAvailableYet)
+{
+    keygen();
+    add_profile("stage", "staging", "pam");
+    // Refused before any connection: the profile's server does not exist.
+    expect_refused(redline({"token", "stage"}), 2, "authentication method pam is not available yet; use --auth typed");
+    add_profile("dev", "development", "typed");
+    expect_refused(redline({"token", "dev", "--auth", "touchid"}), 2, "authentication method touchid");
+}
+
+TEST_F(TokenCommand, NoKeySaysToRunKeygen)
+{
+    add_profile("stage", "staging", "typed");
+    expect_refused(redline({"token", "stage"}), 1, "create one with redline keygen");
+}
+
+TEST_F(TokenCommand, UnreachableServer)
+{
+    keygen();
+    add_profile("stage", "staging", "none");
+    expect_refused(redline({"token", "stage"}), 1, "cannot connect with profile \"stage\"");
+}
+
+TEST_F(TokenCommand, BadOptionsAreOneLine)
+{
+    add_profile("stage", "staging", "none");
+    for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+             {"token", "stage", "--ttl", "5s"},
+             {"token", "stage", "--ttl", "25h"},
+             {"token", "stage", "--ttl", "600"},
+             {"token", "stage", "--auth", "retina"},
+             {"token"},
+         }) {
+        auto r = redline(args);
+        EXPECT_GE(r.exit_code, 100) << r.err;
+        EXPECT_EQ(r.out, "");
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    EXPECT_NE(redline({"token", "stage", "--ttl", "5s"}).err.find("shorter than the shortest token lifetime, 10s"),
+              std::string::npos);
+}
+
+} // namespace
