@@ -28,6 +28,7 @@ namespace {
 struct Refusal {
     int code;
     std::string message;
+    bool danger = false; // a sign that the person may be about to act on the wrong server
 };
 
 Profile find_profile(const std::string &name)
@@ -97,7 +98,8 @@ int run(const TokenOptions &options, const Palette &palette)
         throw Refusal{exit_environment_differs,
                       fmt::format("profile {} says {} but the server reports {}: no token was signed; check the "
                                   "profile's service or DSN (redline profile list)",
-                                  profile.name, expected, server.environment)};
+                                  profile.name, expected, server.environment),
+                      true};
 
     confirm_presence(method, server.environment, palette);
 
@@ -163,7 +165,8 @@ int run_token(const TokenOptions &options, const Palette &palette)
     try {
         return run(options, palette);
     } catch (const Refusal &refusal) {
-        std::fputs(fmt::format("redline: {}\n", refusal.message).c_str(), stderr);
+        fmt::text_style style = refusal.danger ? palette.danger : fmt::text_style{};
+        std::fputs(fmt::format("{}\n", fmt::styled("redline: " + refusal.message, style)).c_str(), stderr);
         return refusal.code;
     }
 }
