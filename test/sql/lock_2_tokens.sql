@@ -95,3 +95,14 @@ UPDATE accounts SET balance = 6 WHERE id = 1;
 \echo :LAST_ERROR_SQLSTATE
 SELECT locked FROM redline.status();
 SELECT balance FROM accounts WHERE id = 1;
+
+-- Unlocked in the middle of a transaction that already read: the rest of it may write.
+\set mid `"$REDLINE_TEST_TOKEN" mint "$REDLINE_TEST_KEYS/alice_laptop" --sub alice`
+BEGIN;
+SELECT count(*) FROM accounts;
+SHOW transaction_read_only;
+SELECT redline.unlock(:'mid') > now() AS unlocked;
+SHOW transaction_read_only;
+UPDATE accounts SET balance = 7 WHERE id = 1;
+COMMIT;
+SELECT balance FROM accounts WHERE id = 1;

@@ -50,6 +50,11 @@ like($node->safe_psql('postgres', "SELECT redline.enroll_key('postgres', '$dba_p
 ($ret, $out, $err) = $node->psql('postgres',
 	"SELECT redline.unlock('" . mint('dba', 'postgres') . "') IS NOT NULL; CREATE ROLE alice LOGIN; CREATE TABLE accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 10) g; GRANT ALL ON accounts TO alice; CREATE ROLE app_service LOGIN; GRANT ALL ON accounts TO app_service;");
 is($ret, 0, 'unlocked by its own token, the DBA sets the database up') or diag $err;
+# Becoming an exempt role never lifts the lock: it follows the role that logged in.
+($ret, $out, $err) = $node->psql('postgres',
+	"SET SESSION AUTHORIZATION app_service; SELECT session_user; INSERT INTO accounts VALUES (99, 0);");
+like($err, qr/INSERT on public.accounts refused: this production session of role "postgres"/,
+	'SET SESSION AUTHORIZATION to an exempt role leaves the superuser locked');
 my $alice_public = keygen('alice');
 $node->safe_psql('postgres', "SELECT redline.enroll_key('alice', '$alice_public', 'laptop')");
 # From here on the DBA's own sessions are exempt, as a DBA running maintenance would set it.
