@@ -105,3 +105,14 @@ CREATE EXTENSION redline;
 SELECT role, label, revoked IS NOT NULL AS revoked FROM redline.keys ORDER BY role, label;
 \c :regress_db
 DROP DATABASE lock_other;
+
+-- A database that has redline 0.1.0 updates in place to the write lock's interface.
+CREATE DATABASE lock_upgrade;
+\c lock_upgrade
+CREATE EXTENSION redline VERSION '0.1.0';
+ALTER EXTENSION redline UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'redline';
+SELECT require_token, locked, exempt FROM redline.status();
+SELECT count(*) > 0 AS keys_visible FROM redline.keys;
+\c :regress_db
+DROP DATABASE lock_upgrade;
