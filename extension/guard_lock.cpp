@@ -21,6 +21,7 @@ extern "C" {
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/elog.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 }
@@ -233,6 +234,56 @@ void check_executor(QueryDesc *qd, int eflags)
         }
     }
     session_lock::force_read_only();
+}
+
+namespace {
+
+bool names_session_token(VariableSetStmt *set)
+{
+    return set != nullptr && set->name != nullptr && pg_strcasecmp(set->name, "redline.session_token") == 0 &&
+           set->kind == VAR_SET_VALUE;
+}
+
+bool options_set_session_token(List *options)
+{
+    ListCell *lc;
+    foreach (lc, options) {
+        auto *opt = lfirst_node(DefElem, lc);
+        if (strcmp(opt->defname, "set") == 0 && opt->arg != nullptr && IsA(opt->arg, VariableSetStmt) &&
+            names_session_token(castNode(VariableSetStmt, opt->arg)))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+void refuse_stored_token(Node *stmt)
+{
+    bool stored = false;
+    switch (nodeTag(stmt)) {
+    case T_AlterRoleSetStmt:
+        stored = names_session_token(castNode(AlterRoleSetStmt, stmt)->setstmt);
+        break;
+    case T_AlterDatabaseSetStmt:
+        stored = names_session_token(castNode(AlterDatabaseSetStmt, stmt)->setstmt);
+        break;
+    case T_CreateFunctionStmt:
+        stored = options_set_session_token(castNode(CreateFunctionStmt, stmt)->options);
+        break;
+    case T_AlterFunctionStmt:
+        stored = options_set_session_token(castNode(AlterFunctionStmt, stmt)->actions);
+        break;
+    default:
+        return;
+    }
+    if (stored)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("redline.session_token cannot be stored in a role, database or function setting"),
+                        errdetail("A session token is presented once by the person it unlocks; stored, anyone who "
+                                  "can read the catalog could read it."),
+                        errhint("Present it at connect (PGOPTIONS='-c redline.session_token=...'), with SET, or with "
+                                "SELECT redline.unlock('...');")));
 }
 
 void enter_lifted() { lifted_depth++; }

@@ -26,6 +26,10 @@ enum class UtilityVerdict {
 // allowed with it.
 UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand);
 
+// Refuses, for every session, a statement that would store a session token where others can
+// read it: ALTER ROLE/DATABASE ... SET and a function's SET clause.
+void refuse_stored_token(Node *stmt);
+
 // While an allowed temporary or bootstrap statement runs (its subcommands are its own).
 void enter_lifted();
 void leave_lifted();

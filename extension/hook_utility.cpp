@@ -71,6 +71,7 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
 {
     Node *stmt = pstmt->utilityStmt;
     session_lock::on_statement();
+    guard_lock::refuse_stored_token(stmt);
     auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
     if (verdict != guard_lock::UtilityVerdict::allow) {
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);

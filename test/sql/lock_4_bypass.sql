@@ -76,3 +76,12 @@ UPDATE accounts SET balance = 0 WHERE id = 3;
 \c - postgres
 SELECT dblink_exec(:'alice_conn', 'UPDATE accounts SET balance = 0 WHERE id = 3');
 SELECT balance FROM accounts WHERE id = 3;
+
+-- A token is never stored where others could read it, not even by a superuser.
+\set VERBOSITY default
+ALTER ROLE alice SET redline.session_token = 'v4.public.stored';
+ALTER DATABASE :"DBNAME" SET redline.session_token = 'v4.public.stored';
+CREATE FUNCTION unlock_me() RETURNS int LANGUAGE sql SET redline.session_token = 'v4.public.stored' AS 'SELECT 1';
+ALTER FUNCTION write_as_owner() SET redline.session_token = 'v4.public.stored';
+ALTER SYSTEM SET redline.session_token = 'v4.public.stored';
+SELECT count(*) AS stored_anywhere FROM pg_db_role_setting WHERE array_to_string(setconfig, ',') LIKE '%session_token%';
