@@ -2,7 +2,7 @@
 // the server is asked once; the person is asked last, once what they confirm is known.
 #include "token_command.hpp"
 #include "mint_token.hpp"
-#include "presence.hpp"
+#include "presence_gate.hpp"
 #include "profiles.hpp"
 #include "server_identity.hpp"
 #include "signing_key.hpp"
@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <memory>
 #include <stdexcept>
 
 namespace redline::cli {
@@ -43,34 +42,6 @@ Profile find_profile(const std::string &name)
     return *found;
 }
 
-using File = std::unique_ptr<std::FILE, int (*)(std::FILE *)>;
-
-void confirm_presence(AuthMethod method, const std::string &environment, const Palette &palette)
-{
-    if (method == AuthMethod::none) {
-        if (environment == environment_name(Environment::production))
-            std::fputs(fmt::format(palette.warning,
-                                   "redline: warning: auth none: this production token proves only that this "
-                                   "machine holds the key; use --auth typed or a profile with a stronger method\n")
-                           .c_str(),
-                       stderr);
-        return;
-    }
-    // The terminal itself, not stdin: the token is often captured by a shell, and a script
-    // piping "production" in is exactly what the check is there to stop.
-    File tty(std::fopen("/dev/tty", "r+"), &std::fclose);
-    if (!tty)
-        throw Refusal{exit_not_confirmed, "--auth typed needs a terminal to type the environment's name on "
-                                          "(/dev/tty): no token was signed; run redline token from a terminal"};
-    auto env = parse_environment(environment);
-    fmt::text_style style = env ? palette.environment(*env) : fmt::text_style{};
-    if (!confirm_by_typing(environment, tty.get(), tty.get(), style))
-        throw Refusal{exit_not_confirmed,
-                      fmt::format("what was typed is not \"{}\": no token was signed; run redline token again and "
-                                  "type the environment's name exactly",
-                                  environment)};
-}
-
 int run(const TokenOptions &options, const Palette &palette)
 {
     long long ttl = parse_token_ttl(options.ttl);
@@ -83,11 +54,11 @@ int run(const TokenOptions &options, const Palette &palette)
             throw std::runtime_error(fmt::format("unknown auth method \"{}\": use typed or none", options.auth));
         method = *chosen;
     }
-    auto amr = amr_for(method);
-    if (!amr)
-        throw Refusal{exit_method_unavailable, fmt::format("authentication method {} is not available yet; use "
-                                                           "--auth typed",
-                                                           auth_method_name(method))};
+    try {
+        require_presence_method(method);
+    } catch (const PresenceRefused &refused) {
+        throw Refusal{refused.exit_code(), refused.what()};
+    }
 
     std::filesystem::path key_file = signing_key_file(profile);
     token::SecretKey key = read_signing_key(key_file);
@@ -101,7 +72,17 @@ int run(const TokenOptions &options, const Palette &palette)
                                   profile.name, expected, server.environment),
                       true};
 
-    confirm_presence(method, server.environment, palette);
+    PresenceRequest presence;
+    presence.method = method;
+    presence.environment = server.environment;
+    presence.pam_service = profile.pam_service;
+    presence.purpose = fmt::format("a session token for {}", profile.name);
+    std::vector<std::string> amr;
+    try {
+        amr = prove_presence(presence, palette);
+    } catch (const PresenceRefused &refused) {
+        throw Refusal{refused.exit_code(), refused.what()};
+    }
 
     SessionTokenRequest request;
     request.role = options.role.empty() ? server.session_user : options.role;
@@ -109,7 +90,7 @@ int run(const TokenOptions &options, const Palette &palette)
     request.cluster_id = server.cluster_id;
     request.now = std::time(nullptr);
     request.ttl_seconds = ttl;
-    request.amr = *amr;
+    request.amr = amr;
     std::string token = mint_session_token(key, request);
 
     if (options.sql)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "palette.hpp"
+#include "presence_gate.hpp"
 
 #include <string>
 
@@ -12,10 +13,7 @@ class App;
 
 namespace redline::cli {
 
-// Exit codes of redline token besides 0 (printed) and 1 (any other error).
-inline constexpr int exit_method_unavailable = 2;  // the auth method is not available in this version
-inline constexpr int exit_environment_differs = 3; // the server is not in the profile's environment
-inline constexpr int exit_not_confirmed = 4;       // the person check did not pass
+// Exit codes besides 0 (printed) and 1 (any other error): see presence_gate.hpp.
 
 struct TokenOptions {
     std::string profile;

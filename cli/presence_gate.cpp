@@ -1,0 +1,73 @@
+// The backends of the person check. The terminal itself (/dev/tty) is where a person is
+// asked, never stdin: the token is often captured by a shell, and a script piping the answer
+// in is exactly what the check is there to stop.
+#include "presence_gate.hpp"
+#include "presence.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace redline::cli {
+
+namespace {
+
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE *)>;
+
+std::vector<std::string> by_key_only(const PresenceRequest &request, const Palette &palette)
+{
+    if (request.environment == environment_name(Environment::production))
+        std::fputs(fmt::format(palette.warning, "redline: warning: auth none: this production token proves only that "
+                                                "this machine holds the key; use --auth typed or a profile with a "
+                                                "stronger method\n")
+                       .c_str(),
+                   stderr);
+    return *amr_for(AuthMethod::none);
+}
+
+std::vector<std::string> by_typing(const PresenceRequest &request, const Palette &palette)
+{
+    File tty(std::fopen("/dev/tty", "r+"), &std::fclose);
+    if (!tty)
+        throw PresenceRefused(exit_not_confirmed, "--auth typed needs a terminal to type the environment's name on "
+                                                  "(/dev/tty): nothing was signed; run redline from a terminal");
+    auto env = parse_environment(request.environment);
+    fmt::text_style style = env ? palette.environment(*env) : fmt::text_style{};
+    if (!confirm_by_typing(request.environment, tty.get(), tty.get(), style))
+        throw PresenceRefused(exit_not_confirmed,
+                              fmt::format("what was typed is not \"{}\": nothing was signed; run it again and type "
+                                          "the environment's name exactly",
+                                          request.environment));
+    return *amr_for(AuthMethod::typed);
+}
+
+} // namespace
+
+void require_presence_method(AuthMethod method)
+{
+    if (method == AuthMethod::pam || method == AuthMethod::touchid)
+        throw PresenceRefused(
+            exit_method_unavailable,
+            fmt::format("authentication method {} is not available yet; use --auth typed", auth_method_name(method)));
+}
+
+std::vector<std::string> prove_presence(const PresenceRequest &request, const Palette &palette)
+{
+    require_presence_method(request.method);
+    switch (request.method) {
+    case AuthMethod::none:
+        return by_key_only(request, palette);
+    case AuthMethod::typed:
+        return by_typing(request, palette);
+    case AuthMethod::pam:
+    case AuthMethod::touchid:
+        break;
+    }
+    throw PresenceRefused(exit_method_unavailable,
+                          fmt::format("authentication method {} is not available yet; use --auth typed",
+                                      auth_method_name(request.method)));
+}
+
+} // namespace redline::cli
