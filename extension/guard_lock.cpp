@@ -81,7 +81,7 @@ constexpr const char *writer_symbols[] = {"be_lo_creat",
                                           "pg_file_unlink",
                                           "pg_file_unlink_v1_1",
                                           "pg_file_sync",
-                                          "pg_replication_slot_advance"};
+                                          "pg_replication_slot_advance", "pg_logical_slot_get_changes", "pg_logical_slot_get_binary_changes"};
 
 enum FunctionKind : uint8 { unknown = 0, ordinary = 1, writer = 2, own = 3 };
 

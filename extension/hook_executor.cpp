@@ -83,6 +83,9 @@ void redline_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, 
 
 void redline_executor_finish(QueryDesc *qd)
 {
+    // A token presented by set_config() in this statement is checked before it ends, so a
+    // refusal belongs to the statement that presented it.
+    session_lock::on_statement();
     if (prev_executor_finish != nullptr)
         prev_executor_finish(qd);
     else

@@ -106,3 +106,11 @@ SHOW transaction_read_only;
 UPDATE accounts SET balance = 7 WHERE id = 1;
 COMMIT;
 SELECT balance FROM accounts WHERE id = 1;
+
+-- set_config() presents a token too; a refused one fails the statement that presented it.
+\set viaconfig `"$REDLINE_TEST_TOKEN" mint "$REDLINE_TEST_KEYS/alice_laptop" --sub alice`
+SELECT redline.lock();
+SELECT set_config('redline.session_token', :'viaconfig', false) = '' AS reads_back_empty;
+UPDATE accounts SET balance = 8 WHERE id = 1;
+SELECT set_config('redline.session_token', :'viaconfig', false) = '' AS replayed;
+\echo :LAST_ERROR_SQLSTATE
