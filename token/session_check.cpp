@@ -112,14 +112,31 @@ void check_claim_values(Verdict &v, const EnrolledKey &key, const Expectations &
                                          : "it is a session token, not an approval token");
         return;
     }
-    if (!constant_time_equal(c.sub, key.role)) {
+    // A session token is signed by the person it unlocks; an approval by someone else.
+    if (c.scope == Scope::session && !constant_time_equal(c.sub, key.role)) {
         refuse(v, Check::key_role_mismatch,
                "it is for role " + quoted(c.sub) + " but its key is enrolled for role " + quoted(key.role));
+        return;
+    }
+    if (c.scope == Scope::approve && constant_time_equal(c.sub, key.role)) {
+        refuse(v, Check::self_approval,
+               "it is signed by a key of role " + quoted(key.role) +
+                   ", the role it approves for: an approval must come from a second person");
         return;
     }
     if (!constant_time_equal(c.sub, expect.role)) {
         refuse(v, Check::wrong_role, "it is for role " + quoted(c.sub) + ", not " + quoted(expect.role));
         return;
+    }
+    if (c.scope == Scope::approve) {
+        std::string op = c.op.value_or("");
+        std::string obj = c.obj.value_or("");
+        if (!constant_time_equal(op, expect.op) || !constant_time_equal(obj, expect.obj)) {
+            refuse(v, Check::wrong_operation,
+                   "it approves " + op + " on " + obj + ", not " + std::string(expect.op) + " on " +
+                       std::string(expect.obj));
+            return;
+        }
     }
     if (!constant_time_equal(c.env, expect.env)) {
         refuse(v, Check::wrong_environment,
@@ -245,6 +262,10 @@ const char *describe(Check check) noexcept
         return "lifetime too long";
     case Check::weak_auth:
         return "authentication too weak";
+    case Check::self_approval:
+        return "approval by the same person";
+    case Check::wrong_operation:
+        return "approval of another operation";
     }
     return "malformed token";
 }

@@ -36,6 +36,9 @@ struct Expectations {
     long long max_ttl_seconds = 0;           // longest exp - iat accepted; 0 or less accepts none
     std::vector<std::string> strong_methods; // amr must hold one of these; empty = any method
     long long clock_skew_seconds = 60;       // how far iat and nbf may lie in the future
+    // Approvals only: the operation and object the token must approve, exactly.
+    std::string_view op;
+    std::string_view obj;
 };
 
 // The outcome, in the order the checks run: the first that fails is reported.
@@ -55,6 +58,8 @@ enum class Check {
     expired,           // exp is now or earlier
     lifetime_too_long, // exp - iat exceeds max_ttl_seconds
     weak_auth,         // amr holds none of the strong methods
+    self_approval,     // an approval signed by a key of the very role it is for (two-person rule)
+    wrong_operation,   // an approval of another operation or object than the one at hand
 };
 
 // A short English name: "ok", "expired", "unknown key"... Never null. Never throws.

@@ -352,7 +352,7 @@ TEST_F(SessionCheck, DetailNeverCarriesTheTokenOrKeys)
 
 TEST(SessionCheckNames, EveryCheckHasAShortName)
 {
-    for (int i = 0; i <= static_cast<int>(Check::weak_auth); ++i) {
+    for (int i = 0; i <= static_cast<int>(Check::wrong_operation); ++i) {
         const char *name = describe(static_cast<Check>(i));
         ASSERT_NE(name, nullptr);
         EXPECT_GT(std::string(name).size(), 1u);
@@ -368,6 +368,66 @@ TEST(SessionCheckNames, EveryCheckHasAShortName)
     EXPECT_STREQ(describe(Check::wrong_environment), "wrong environment");
     EXPECT_STREQ(describe(Check::wrong_role), "wrong role");
     EXPECT_STREQ(describe(Check::bad_signature), "bad signature");
+}
+
+} // namespace
+
+namespace {
+
+// Approvals: signed by a second person's key, for exactly one operation on one object.
+class ApprovalCheck : public SessionCheck {
+protected:
+    void SetUp() override
+    {
+        SessionCheck::SetUp();
+        enrolled_.role = "bob"; // the approver's key
+        claims_.scope = Scope::approve;
+        claims_.op = "drop_table";
+        claims_.obj = "public.orders";
+        expect_.scope = Scope::approve;
+        expect_.op = "drop_table";
+        expect_.obj = "public.orders";
+    }
+};
+
+TEST_F(ApprovalCheck, ASecondPersonsApprovalOfThisOperationPasses)
+{
+    Verdict v = check(mint(claims_));
+    EXPECT_TRUE(v.ok()) << v.detail;
+    EXPECT_EQ(v.claims.op.value_or(""), "drop_table");
+}
+
+TEST_F(ApprovalCheck, TheRequestersOwnKeyCannotApprove)
+{
+    enrolled_.role = "alice";
+    expect_refused(check(mint(claims_)), Check::self_approval, "an approval must come from a second person");
+}
+
+TEST_F(ApprovalCheck, AnApprovalOfAnotherObjectOrOperationIsRefused)
+{
+    expect_.obj = "public.users";
+    expect_refused(check(mint(claims_)), Check::wrong_operation,
+                   "it approves drop_table on public.orders, not drop_table on public.users");
+    expect_.obj = "public.orders";
+    expect_.op = "truncate";
+    expect_refused(check(mint(claims_)), Check::wrong_operation, "not truncate on public.orders");
+}
+
+TEST_F(ApprovalCheck, AnApprovalIsNoSessionTokenAndTheOtherWayRound)
+{
+    expect_.scope = Scope::session;
+    expect_refused(check(mint(claims_)), Check::wrong_scope, "it is an approval token, not a session token");
+    SessionCheck::SetUp();
+    claims_.op.reset();
+    claims_.obj.reset();
+    expect_.scope = Scope::approve;
+    expect_refused(check(mint(claims_)), Check::wrong_scope, "it is a session token, not an approval token");
+}
+
+TEST_F(ApprovalCheck, ItIsForTheRequesterOnly)
+{
+    expect_.role = "carol";
+    expect_refused(check(mint(claims_)), Check::wrong_role, "it is for role \"alice\", not \"carol\"");
 }
 
 } // namespace
