@@ -73,9 +73,11 @@ protected:
         e.max_ttl_seconds = 3600;
         return e;
     }
+    // The key is enrolled for alice, or for an approver when the token is an approval.
     Verdict check(const std::string &token, Expectations e) const
     {
-        return check_token(token, EnrolledKey{"alice", public_key_, false}, e);
+        const char *role = e.scope == Scope::approve ? "bob" : "alice";
+        return check_token(token, EnrolledKey{role, public_key_, false}, e);
     }
     Verdict check(const std::string &token) const { return check(token, expectations()); }
 
@@ -143,6 +145,8 @@ TEST_F(TestToken, ChosenClaims)
                               "--jti", "j-1", "--amr", "fpt,hwk", "--nbf-offset", "-30"});
     Expectations e = expectations();
     e.scope = Scope::approve;
+    e.op = "drop_table";
+    e.obj = "public.orders";
     Verdict v = check(token, e);
     ASSERT_TRUE(v.ok()) << v.detail;
     EXPECT_EQ(v.claims.op, "drop_table");

@@ -98,6 +98,9 @@ TEST_F(SessionCheck, AcceptsAnApprovalWhereOneIsExpected)
     claims_.op = "drop_table";
     claims_.obj = "public.orders";
     expect_.scope = Scope::approve;
+    expect_.op = "drop_table";
+    expect_.obj = "public.orders";
+    enrolled_.role = "bob"; // an approval is signed by a second person
     Verdict v = check(mint(claims_));
     EXPECT_TRUE(v.ok()) << v.detail;
     EXPECT_EQ(v.claims.op, "drop_table");
