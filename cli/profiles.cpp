@@ -263,6 +263,17 @@ std::vector<Profile> load_profiles(const fs::path &file)
     return profiles;
 }
 
+Profile find_profile(const std::string &name)
+{
+    for (Profile &profile : load_profiles(config_file()))
+        if (profile.name == name)
+            return profile;
+    throw std::runtime_error(fmt::format(
+        "no profile \"{}\": see redline profile list, or add it with redline profile add {} --service SERVICE "
+        "--env ENV",
+        name, name));
+}
+
 void save_profiles(const fs::path &file, const std::vector<Profile> &profiles)
 {
     toml::table all;

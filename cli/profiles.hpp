@@ -54,6 +54,10 @@ std::filesystem::path config_file();
 // it does not understand: an unknown key, a wrong type, an unknown environment or method.
 std::vector<Profile> load_profiles(const std::filesystem::path &file);
 
+// The profile called `name` in config_file(). Throws std::runtime_error that says how to list
+// the profiles or add this one.
+Profile find_profile(const std::string &name);
+
 // Replaces `file` atomically with these profiles: a temporary file of mode 0600 in the same
 // directory, renamed over it, so a crash leaves either the old file or the new one.
 void save_profiles(const std::filesystem::path &file, const std::vector<Profile> &profiles);

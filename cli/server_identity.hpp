@@ -3,6 +3,7 @@
 // profile, since a token must match the server that will check it.
 #pragma once
 
+#include "profile_connection.hpp"
 #include "profiles.hpp"
 
 #include <string>
@@ -10,17 +11,17 @@
 namespace redline::cli {
 
 struct ServerIdentity {
-    std::string environment;  // SHOW redline.environment
+    std::string environment;  // redline.environment, as reported at connect (or SHOW)
     std::string cluster_id;   // SHOW redline.cluster_id: the system identifier, in decimal
     std::string session_user; // SELECT session_user; "" when not asked for
 };
-
-// The libpq connection string of a profile: "service=NAME", or its DSN.
-std::string profile_conninfo(const Profile &profile);
 
 // Connects as `profile` says (libpq finds the password in ~/.pgpass or the service file)
 // and reads the identity; the session user only when `with_session_user`. Throws
 // std::runtime_error with one line that says what to check next.
 ServerIdentity read_server_identity(const Profile &profile, bool with_session_user);
+
+// The same, on a connection already opened with connect_profile.
+ServerIdentity read_server_identity(PGconn *conn, const Profile &profile, bool with_session_user);
 
 } // namespace redline::cli

@@ -14,7 +14,6 @@
 #include <duration.hpp>
 #include <rfc3339.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -29,18 +28,6 @@ struct Refusal {
     std::string message;
     bool danger = false; // a sign that the person may be about to act on the wrong server
 };
-
-Profile find_profile(const std::string &name)
-{
-    std::vector<Profile> profiles = load_profiles(config_file());
-    auto found = std::find_if(profiles.begin(), profiles.end(), [&](const Profile &p) { return p.name == name; });
-    if (found == profiles.end())
-        throw std::runtime_error(fmt::format(
-            "no profile \"{}\": see redline profile list, or add it with redline profile add {} --service SERVICE "
-            "--env ENV",
-            name, name));
-    return *found;
-}
 
 int run(const TokenOptions &options, const Palette &palette)
 {

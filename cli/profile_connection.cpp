@@ -1,0 +1,63 @@
+// Opens a profile's connection with libpq and reads single values from it.
+#include "profile_connection.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace redline::cli {
+
+std::string profile_conninfo(const Profile &profile)
+{
+    return profile.service.empty() ? profile.dsn : "service=" + profile.service;
+}
+
+std::string one_line(const char *message)
+{
+    std::string out;
+    bool space = false;
+    for (const char *c = message != nullptr ? message : ""; *c != '\0'; ++c) {
+        bool blank = *c == '\n' || *c == '\r' || *c == '\t' || *c == ' ';
+        if (blank) {
+            space = !out.empty();
+            continue;
+        }
+        if (space)
+            out += ' ';
+        space = false;
+        out += *c;
+    }
+    return out.empty() ? "unknown error" : out;
+}
+
+PqConnection connect_profile(const Profile &profile)
+{
+    std::string conninfo = profile_conninfo(profile);
+    // dbname expands a whole connection string or URI; a DSN that names its own
+    // application_name keeps it. options comes after it and replaces PGOPTIONS (an empty
+    // value would let libpq fall back to PGOPTIONS, hence the explicit empty token).
+    const char *keywords[] = {"dbname", "fallback_application_name", "options", nullptr};
+    const char *values[] = {conninfo.c_str(), "redline", "-c redline.session_token=", nullptr};
+    PqConnection conn(PQconnectdbParams(keywords, values, 1));
+    if (conn == nullptr)
+        throw std::runtime_error("out of memory while connecting");
+    if (PQstatus(conn.get()) != CONNECTION_OK)
+        throw std::runtime_error(fmt::format("cannot connect with profile \"{}\" ({}): {}; check the server, the "
+                                             "profile (redline profile list) and ~/.pgpass",
+                                             profile.name, conninfo, one_line(PQerrorMessage(conn.get()))));
+    return conn;
+}
+
+std::optional<std::string> single_value(PGconn *conn, const char *query, std::string &error)
+{
+    PqResult res(PQexec(conn, query));
+    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK || PQntuples(res.get()) != 1 || PQnfields(res.get()) != 1 ||
+        PQgetisnull(res.get(), 0, 0)) {
+        const char *primary = PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY);
+        error = one_line(primary != nullptr ? primary : PQerrorMessage(conn));
+        return std::nullopt;
+    }
+    return std::string(PQgetvalue(res.get(), 0, 0));
+}
+
+} // namespace redline::cli
