@@ -6,6 +6,7 @@
 #include "profiles.hpp"
 #include "server_identity.hpp"
 #include "signing_key.hpp"
+#include "signing_options.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/color.h>
@@ -34,13 +35,7 @@ int run(const TokenOptions &options, const Palette &palette)
     long long ttl = parse_token_ttl(options.ttl);
     Profile profile = find_profile(options.profile);
 
-    AuthMethod method = profile.auth;
-    if (!options.auth.empty()) {
-        auto chosen = parse_auth_method(options.auth);
-        if (!chosen)
-            throw std::runtime_error(fmt::format("unknown auth method \"{}\": use typed or none", options.auth));
-        method = *chosen;
-    }
+    AuthMethod method = auth_method_for(profile, options.auth);
     try {
         require_presence_method(method);
     } catch (const PresenceRefused &refused) {
@@ -101,23 +96,9 @@ CLI::App *define_token(CLI::App &app, TokenOptions &options)
     CLI::App *sub = app.add_subcommand(
         "token", "Sign a short-lived session token that unlocks writing for your role on the profile's server");
     sub->add_option("PROFILE", options.profile, "The profile to connect with (see redline profile list)")->required();
-    sub->add_option("--ttl", options.ttl, "How long the token lasts: 90s, 15m, 1h, 2h30m... (10s to 24h)")
-        ->type_name("DURATION")
-        ->default_str("15m")
-        ->check([](const std::string &value) {
-            try {
-                parse_token_ttl(value);
-                return std::string();
-            } catch (const std::runtime_error &e) {
-                return std::string(e.what());
-            }
-        });
+    add_ttl_option(*sub, options.ttl);
     sub->add_flag("--sql", options.sql, "Print SELECT redline.unlock('<token>'); instead of the bare token");
-    sub->add_option("--auth", options.auth,
-                    "How you confirm presence, instead of the profile's method: typed (type the environment's "
-                    "name) or none (only the key; not for production)")
-        ->type_name("METHOD")
-        ->check(CLI::IsMember({"pam", "touchid", "typed", "none"}));
+    add_auth_option(*sub, options.auth);
     sub->add_option("--role", options.role, "The role the token is for (default: the role the profile logs in as)")
         ->type_name("ROLE");
     sub->footer("Prints the token on stdout; present it with SELECT redline.unlock('<token>'); or\n"
