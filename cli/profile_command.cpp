@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 
 namespace redline::cli {
 
@@ -39,6 +40,18 @@ Profile profile_from(const ProfileAddOptions &o)
         p.auth = *method;
     }
     p.pam_service = o.pam_service;
+    if (!o.pam_amr.empty()) {
+        if (p.auth != AuthMethod::pam)
+            throw std::runtime_error("--pam-amr says what a PAM service proves: it goes with --auth pam");
+        std::string_view rest = o.pam_amr;
+        while (!rest.empty()) {
+            std::size_t comma = rest.find(',');
+            std::string_view method = rest.substr(0, comma);
+            if (!method.empty())
+                p.pam_amr.emplace_back(method);
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+    }
     if (!o.key.empty()) {
         check_key_file(o.key);
         // Stored absolute, so the profile means the same file from any working directory.
@@ -148,6 +161,11 @@ CLI::App *define_profile(CLI::App &app, ProfileOptions &options)
     options.add_command->add_option("--pam-service", add.pam_service, "PAM service that --auth pam runs")
         ->type_name("NAME")
         ->default_str("redline");
+    options.add_command
+        ->add_option("--pam-amr", add.pam_amr,
+                     "What tokens record of the PAM service (RFC 8176: fpt, face, hwk,user...), for a module redline "
+                     "does not recognise; default: read from the service's file")
+        ->type_name("METHODS");
     options.add_command
         ->add_option("--key", add.key, "Signing key for this profile: a k4.secret file of mode 0600 (see keygen)")
         ->type_name("FILE");

@@ -19,6 +19,7 @@ struct ProfileAddOptions {
     std::string environment;
     std::string auth; // empty: the platform's default
     std::string pam_service = "redline";
+    std::string pam_amr; // comma-separated; empty: what the PAM service's file says
     std::string key;
     bool replace = false;
 };

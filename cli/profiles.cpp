@@ -2,6 +2,7 @@
 // lost a key it did not understand could point a person at production under a weaker rule.
 #include "profiles.hpp"
 #include "key_files.hpp"
+#include "pam_service.hpp"
 
 #include <paserk.hpp>
 
@@ -114,11 +115,18 @@ Profile profile_from(std::string_view name, const toml::table &table)
             p.auth = *method;
         } else if (k == "pam_service") {
             p.pam_service = string_value(node, k);
+        } else if (k == "pam_amr") {
+            const toml::array *values = node.as_array();
+            if (values == nullptr)
+                throw std::runtime_error(
+                    fmt::format("\"pam_amr\" must be an array of strings, not {}", node_type_name(node.type())));
+            for (const toml::node &value : *values)
+                p.pam_amr.push_back(string_value(value, k));
         } else if (k == "key") {
             p.key = string_value(node, k);
         } else {
             throw std::runtime_error(
-                fmt::format("unknown key \"{}\" (service, dsn, environment, auth, pam_service, key)", k));
+                fmt::format("unknown key \"{}\" (service, dsn, environment, auth, pam_service, pam_amr, key)", k));
         }
     }
     // No default here: a forgotten environment must not quietly become anything.
@@ -200,6 +208,10 @@ void validate_profile(const Profile &profile)
         throw std::runtime_error(
             fmt::format("\"{}\" is not a PAM service name: letters, digits, '.', '_' and '-', not starting with '.'",
                         profile.pam_service));
+    for (const std::string &method : profile.pam_amr)
+        if (!is_registered_amr(method))
+            throw std::runtime_error(fmt::format(
+                "\"{}\" is not an RFC 8176 authentication method (fpt, face, hwk, user, pin, pwd, otp...)", method));
     if (!profile.key.empty() && profile.key.front() != '/')
         throw std::runtime_error(fmt::format("the key path \"{}\" is not absolute", profile.key));
 }
@@ -286,6 +298,12 @@ void save_profiles(const fs::path &file, const std::vector<Profile> &profiles)
         t.insert("environment", environment_name(p.environment));
         t.insert("auth", auth_method_name(p.auth));
         t.insert("pam_service", p.pam_service);
+        if (!p.pam_amr.empty()) {
+            toml::array methods;
+            for (const std::string &method : p.pam_amr)
+                methods.push_back(method);
+            t.insert("pam_amr", std::move(methods));
+        }
         if (!p.key.empty())
             t.insert("key", p.key);
         all.insert(p.name, std::move(t));

@@ -28,6 +28,9 @@ struct Profile {
     Environment environment = Environment::production;
     AuthMethod auth = default_auth_method();
     std::string pam_service = "redline";
+    // What a token records of the PAM service, when its file does not say it (a module
+    // redline does not know); empty: read from the service's configuration.
+    std::vector<std::string> pam_amr;
     std::string key; // absolute path of a k4.secret file; empty: the default key
 };
 
@@ -37,7 +40,8 @@ bool valid_profile_name(std::string_view name);
 
 // What a profile must satisfy wherever it comes from: a valid name, exactly one of service
 // and DSN, no password in the DSN, an auth method this platform has and that the environment
-// allows. Throws std::runtime_error with a one-line reason that does not name the profile.
+// allows, only registered RFC 8176 values in pam_amr. Throws std::runtime_error with a
+// one-line reason that does not name the profile.
 void validate_profile(const Profile &profile);
 
 // The key file a profile may name: an existing regular file owned by this user, readable by

@@ -166,6 +166,19 @@ TEST_F(ProfileCommand, AuthNoneIsRefusedForProduction)
               0);
 }
 
+TEST_F(ProfileCommand, PamAmrIsACommaListOfRegisteredMethodsForPam)
+{
+    auto r = redline({"profile", "add", "key", "--service", "k", "--env", "production", "--auth", "pam",
+                      "--pam-service", "redline-key", "--pam-amr", "hwk,user"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(read(config()).find("pam_amr = [ 'hwk', 'user' ]"), std::string::npos) << read(config());
+    expect_refused(redline({"profile", "add", "k2", "--service", "k", "--env", "production", "--pam-amr", "finger"}),
+                   "\"finger\" is not an RFC 8176 authentication method");
+    expect_refused(redline({"profile", "add", "k3", "--service", "k", "--env", "production", "--auth", "typed",
+                            "--pam-amr", "fpt"}),
+                   "--pam-amr says what a PAM service proves: it goes with --auth pam");
+}
+
 #if !defined(__APPLE__)
 TEST_F(ProfileCommand, TouchIdIsRefusedOffApplePlatforms)
 {
@@ -236,7 +249,8 @@ TEST_F(ProfileCommand, HelpTeachesTheSubcommands)
 {
     auto r = redline({"profile", "add", "--help"});
     EXPECT_EQ(r.exit_code, 0);
-    for (const char *word : {"--service", "--dsn", "--env", "--auth", "--pam-service", "--key", "--replace"})
+    for (const char *word :
+         {"--service", "--dsn", "--env", "--auth", "--pam-service", "--pam-amr", "--key", "--replace"})
         EXPECT_NE(r.out.find(word), std::string::npos) << word;
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 #include <sys/stat.h>
+#include <vector>
 
 namespace {
 
@@ -288,6 +289,39 @@ TEST_F(Profiles, PamServiceMustBeAFileName)
     Profile p = staging();
     p.pam_service = "../passwd";
     EXPECT_NE(validation_error(p).find("not a PAM service name"), std::string::npos);
+}
+
+TEST_F(Profiles, PamAmrRoundTripsAndIsLeftOutWhenEmpty)
+{
+    Profile key = staging();
+    key.name = "key";
+    key.auth = AuthMethod::pam;
+    key.pam_service = "redline-key";
+    key.pam_amr = {"hwk", "user"};
+    fs::path file = redline::cli::config_file();
+    save_profiles(file, {key, staging()});
+    auto loaded = load_profiles(file);
+    ASSERT_EQ(loaded.size(), 2u);
+    EXPECT_EQ(loaded[0].pam_amr, (std::vector<std::string>{"hwk", "user"}));
+    EXPECT_TRUE(loaded[1].pam_amr.empty());
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("pam_amr = [ 'hwk', 'user' ]"), std::string::npos) << text;
+    EXPECT_EQ(text.find("pam_amr", text.find("[profiles.stage]")), std::string::npos) << text;
+}
+
+TEST_F(Profiles, PamAmrHoldsRegisteredMethodsOnly)
+{
+    std::string error = load_error(write_config(
+        "[profiles.p]\nservice = \"p\"\nenvironment = \"staging\"\nauth = \"pam\"\npam_amr = [\"finger\"]\n"));
+    EXPECT_NE(error.find("profile \"p\": \"finger\" is not an RFC 8176 authentication method"), std::string::npos)
+        << error;
+    error = load_error(
+        write_config("[profiles.p]\nservice = \"p\"\nenvironment = \"staging\"\nauth = \"pam\"\npam_amr = \"fpt\"\n"));
+    EXPECT_NE(error.find("\"pam_amr\" must be an array of strings, not a string"), std::string::npos) << error;
+    error = load_error(
+        write_config("[profiles.p]\nservice = \"p\"\nenvironment = \"staging\"\nauth = \"pam\"\npam_amr = [1]\n"));
+    EXPECT_NE(error.find("\"pam_amr\" must be a string, not an integer"), std::string::npos) << error;
 }
 
 TEST_F(Profiles, KeyFileMustBePrivateRegularAndASecretKey)
