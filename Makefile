@@ -5,10 +5,11 @@ EXTENSION  = redline
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/redline.control)
 MODULE_big = redline
 
-PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp store_format.cpp redact.cpp
+# One line: CMakeLists.txt reads it.
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp
 PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp scratch_tables.cpp \
              refusal_pg.cpp guard_where.cpp row_budget.cpp cluster_store.cpp session_lock.cpp \
-             guard_lock.cpp token_check.cpp \
+             guard_lock.cpp token_check.cpp approvals.cpp \
              hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp hook_access.cpp \
              sql_status.cpp sql_keys.cpp selftest.cpp
 # The token library (token/), shared with the CLI: keys, PASERK, PASETO, claims, checks.
@@ -20,12 +21,14 @@ DATA       = $(wildcard sql/redline--*.sql)
 # The control file lives in extension/; PGXS installs $(EXTENSION).control from the top.
 EXTRA_CLEAN = redline.control
 
-# Two suites, each on its own cluster (test/run): the guards with the write lock off
-# (redline.require_token = none), and the write lock itself (lock_*: require_token at its
-# production default, postgres exempt, people connecting as locked roles).
+# Three suites, each on its own cluster (test/run): the guards with the write lock and
+# approvals off, the write lock itself (lock_*: require_token at its production default,
+# postgres exempt, people connecting as locked roles), and approvals of protected
+# operations (approve_*: redline.protected at its production default, for every role).
 ALL_TESTS    = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 LOCK_TESTS   = $(filter lock_%,$(ALL_TESTS))
-REGRESS      = $(filter-out lock_%,$(ALL_TESTS))
+APPROVE_TESTS = $(filter approve_%,$(ALL_TESTS))
+REGRESS      = $(filter-out lock_% approve_%,$(ALL_TESTS))
 REGRESS_OPTS = --inputdir=test --load-extension=redline
 
 PG_CONFIG ?= pg_config
@@ -51,7 +54,10 @@ all: redline.control
 
 $(OBJS): $(wildcard extension/*.hpp)
 
-# The write-lock suite: make installcheck-lock (needs its cluster, see test/run).
+# The write-lock suite: make installcheck-lock; the approvals suite: make installcheck-approve
+# (each needs its own cluster, see test/run).
 installcheck-lock: REGRESS = $(LOCK_TESTS)
 installcheck-lock: installcheck
-.PHONY: installcheck-lock
+installcheck-approve: REGRESS = $(APPROVE_TESTS)
+installcheck-approve: installcheck
+.PHONY: installcheck-lock installcheck-approve

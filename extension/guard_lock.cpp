@@ -81,7 +81,9 @@ constexpr const char *writer_symbols[] = {"be_lo_creat",
                                           "pg_file_unlink",
                                           "pg_file_unlink_v1_1",
                                           "pg_file_sync",
-                                          "pg_replication_slot_advance", "pg_logical_slot_get_changes", "pg_logical_slot_get_binary_changes"};
+                                          "pg_replication_slot_advance",
+                                          "pg_logical_slot_get_changes",
+                                          "pg_logical_slot_get_binary_changes"};
 
 enum FunctionKind : uint8 { unknown = 0, ordinary = 1, writer = 2, own = 3 };
 
@@ -240,8 +242,9 @@ namespace {
 
 bool names_session_token(VariableSetStmt *set)
 {
-    return set != nullptr && set->name != nullptr && pg_strcasecmp(set->name, "redline.session_token") == 0 &&
-           set->kind == VAR_SET_VALUE;
+    return set != nullptr && set->name != nullptr && set->kind == VAR_SET_VALUE &&
+           (pg_strcasecmp(set->name, "redline.session_token") == 0 ||
+            pg_strcasecmp(set->name, "redline.approval_token") == 0);
 }
 
 bool options_set_session_token(List *options)
@@ -279,7 +282,7 @@ void refuse_stored_token(Node *stmt)
     }
     if (stored)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("redline.session_token cannot be stored in a role, database or function setting"),
+                        errmsg("redline tokens cannot be stored in a role, database or function setting"),
                         errdetail("A session token is presented once by the person it unlocks; stored, anyone who "
                                   "can read the catalog could read it."),
                         errhint("Present it at connect (PGOPTIONS='-c redline.session_token=...'), with SET, or with "

@@ -2,6 +2,7 @@
 // executor sets it up and before a fast-path call runs it, built-in or not, so the write
 // lock sees large-object and server-file functions however they are reached.
 // emit_log_hook: no session token reaches the server log.
+#include "approvals.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "redact.hpp"
@@ -28,6 +29,8 @@ void redline_object_access(ObjectAccessType access, Oid class_id, Oid object_id,
         prev_object_access(access, class_id, object_id, sub_id, arg);
     if (access == OAT_FUNCTION_EXECUTE && class_id == ProcedureRelationId)
         guard_lock::check_function(object_id);
+    else if (access == OAT_DROP || access == OAT_TRUNCATE)
+        approvals::note_access(access, class_id, object_id, sub_id, arg);
 }
 
 void redline_emit_log(ErrorData *edata)

@@ -1,6 +1,7 @@
 // ProcessUtility_hook: the write lock's verdict on utility statements, tokens presented by
 // SET, DISCARD ALL locking again, and a note when an EXPLAIN only shows a plan, so guards
 // that refuse execution do not refuse a look at the plan.
+#include "approvals.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "session_lock.hpp"
@@ -9,6 +10,7 @@ extern "C" {
 #include "postgres.h"
 #include "access/xact.h"
 #include "commands/defrem.h"
+#include "tcop/cmdtag.h"
 #include "tcop/utility.h"
 }
 
@@ -65,14 +67,15 @@ void call_lifted(guard_lock::UtilityVerdict verdict, PlannedStmt *pstmt, const c
     PG_END_TRY();
 }
 
-void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
-                             ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
-                             DestReceiver *dest, QueryCompletion *qc)
+void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_tree, ProcessUtilityContext context,
+                   ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
 {
     Node *stmt = pstmt->utilityStmt;
     session_lock::on_statement();
     guard_lock::refuse_stored_token(stmt);
     auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
+    if (IsA(stmt, AlterSystemStmt))
+        approvals::check_alter_system(castNode(AlterSystemStmt, stmt));
     if (verdict != guard_lock::UtilityVerdict::allow) {
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;
@@ -103,6 +106,18 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
         plain_explain_depth--;
     }
     PG_END_TRY();
+}
+
+void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                             ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                             DestReceiver *dest, QueryCompletion *qc)
+{
+    if (context == PROCESS_UTILITY_TOPLEVEL)
+        approvals::begin_statement();
+    run_statement(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    // What the statement destroyed is approved, or the statement is refused before its
+    // transaction can commit.
+    approvals::settle(GetCommandTagName(CreateCommandTag(pstmt->utilityStmt)));
 }
 
 } // namespace

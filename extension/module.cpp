@@ -1,5 +1,6 @@
 // The extension's entry point: refuses to load unless preloaded (the guards must cover
 // every session from its first statement), defines the settings, installs the hooks.
+#include "approvals.hpp"
 #include "cluster_store.hpp"
 #include "hooks.hpp"
 #include "settings.hpp"
@@ -28,4 +29,5 @@ void _PG_init(void)
     redline::install_utility_hook();
     redline::install_access_hooks();
     redline::cluster_store::install();
+    redline::approvals::install();
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace redline {
 
@@ -54,6 +55,15 @@ Refusal refuse_locked_write(const std::string &what, const LockContext &ctx);
 Refusal refuse_before_unlock(const std::string &what, const LockContext &ctx);
 // `reason` is one clause: "it expired at 2026-11-24T17:00:00Z", "it was already used".
 Refusal refuse_token(const std::string &reason, const LockContext &ctx);
+
+// Destructive operations that need a second person's approval (redline.protected).
+struct NeededApproval {
+    std::string op;      // "drop_table"
+    std::string obj;     // "public.orders", as PostgreSQL prints the object's identity
+    std::string problem; // why a presented approval for it was refused; "" when none was presented
+};
+// `statement` is the command tag ("DROP TABLE"); `role` the login role that needs them.
+Refusal refuse_unapproved(const char *statement, const char *role, const std::vector<NeededApproval> &needed);
 
 // The notice a session of a human role sees on its first statement in production.
 std::string session_banner(const LockContext &ctx, bool locked, bool gate, const char *until);

@@ -203,6 +203,7 @@ void force_read_only()
 
 void enter_bootstrap() { bootstrap_depth++; }
 void leave_bootstrap() { bootstrap_depth--; }
+bool in_bootstrap() { return bootstrap_depth > 0; }
 
 LockContext context()
 {

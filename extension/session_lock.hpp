@@ -52,6 +52,7 @@ void force_read_only();
 // While redline's own extension script runs, its statements are not locked.
 void enter_bootstrap();
 void leave_bootstrap();
+bool in_bootstrap();
 
 // For refusals and redline.status().
 LockContext context();

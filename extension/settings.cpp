@@ -2,6 +2,8 @@
 // ordinary role can relax them (SET, set_config(), PGOPTIONS, ALTER ROLE, a function's
 // SET clause), while a DBA can still scope them with ALTER ROLE/DATABASE ... SET.
 #include "settings.hpp"
+#include "approvals.hpp"
+#include "protected_ops.hpp"
 #include "session_lock.hpp"
 #include "session_role.hpp"
 
@@ -32,6 +34,10 @@ int require_where_setting = -1; // -1 auto, 0 off, 1 on
 int max_rows_setting = -1;      // -1 auto
 int require_token_setting = -1; // -1 auto, else a TokenRequirement
 char *session_token_setting = nullptr;
+char *approval_token_setting = nullptr;
+char *protected_setting = nullptr;
+bool protected_automatic = true;
+unsigned protected_mask = 0;
 char *cluster_id_setting = nullptr;
 
 const struct config_enum_entry environment_options[] = {
@@ -149,6 +155,68 @@ void assign_session_token(const char *, void *extra)
 
 const char *show_session_token() { return ""; }
 
+// Approval tokens are kept in the setting's extra for as long as the setting holds them
+// (SET LOCAL ends with the transaction); the stored and shown value is always empty.
+bool check_approval_token(char **newval, void **extra, GucSource)
+{
+    if (*newval == nullptr || (*newval)[0] == '\0')
+        return true;
+    size_t len = strlen(*newval);
+    auto *copy = static_cast<char *>(malloc(len + 1));
+    char *empty = static_cast<char *>(malloc(1));
+    if (copy == nullptr || empty == nullptr) {
+        free(copy);
+        free(empty);
+        return false;
+    }
+    memcpy(copy, *newval, len + 1);
+    explicit_bzero(*newval, len);
+    free(*newval);
+    empty[0] = '\0';
+    *newval = empty;
+    *extra = copy;
+    return true;
+}
+
+void assign_approval_token(const char *, void *extra) { approvals::set_presented(static_cast<const char *>(extra)); }
+
+// Plain-data island: whether `list` is valid, and if not the unknown name and the valid ones.
+bool protected_list_valid(const char *list, char *bad, size_t bad_size, char *names, size_t names_size) noexcept
+{
+    try {
+        ProtectedParse parsed = parse_protected_ops(list != nullptr ? list : "");
+        if (parsed.ok)
+            return true;
+        strlcpy(bad, parsed.bad_name.c_str(), bad_size);
+        strlcpy(names, all_protected_op_names().c_str(), names_size);
+    } catch (...) {
+        strlcpy(bad, "?", bad_size);
+        names[0] = '\0';
+    }
+    return false;
+}
+
+bool check_protected(char **newval, void **, GucSource)
+{
+    static char bad[128];
+    static char names[256];
+    if (protected_list_valid(*newval, bad, sizeof bad, names, sizeof names))
+        return true;
+    GUC_check_errdetail("Unknown operation \"%s\"; the operations are: %s.", bad, names);
+    return false;
+}
+
+void assign_protected(const char *newval, void *)
+{
+    try {
+        ProtectedParse parsed = parse_protected_ops(newval != nullptr ? newval : "");
+        protected_automatic = parsed.automatic;
+        protected_mask = parsed.mask;
+    } catch (...) {
+        protected_automatic = true; // the safe reading: the environment's default
+    }
+}
+
 } // namespace
 
 Environment current_environment() { return static_cast<Environment>(environment); }
@@ -191,6 +259,8 @@ TokenRequirement require_token()
         return static_cast<TokenRequirement>(require_token_setting);
     return environment_defaults(current_environment()).require_token;
 }
+
+unsigned protected_ops() { return protected_automatic ? default_protected_ops(current_environment()) : protected_mask; }
 
 bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
 
@@ -245,6 +315,21 @@ void define()
         &session_token_setting, "", PGC_USERSET,
         GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_session_token,
         assign_session_token, show_session_token);
+
+    DefineCustomStringVariable(
+        "redline.protected", "Operations that need a second person's approval token, for every role.",
+        "A list of drop_table, drop_schema, drop_database, drop_column, drop_extension, truncate, alter_system, "
+        "drop_role; none; or auto, the environment's default (production: all of them).",
+        &protected_setting, "auto", PGC_SIGHUP, GUC_LIST_INPUT, check_protected, assign_protected, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.approval_token",
+        "Presents approval tokens (comma-separated) for the protected operations that follow.",
+        "Each token approves one operation on one object, is signed by a member of redline_approver other than the "
+        "user, and is used once. This setting always reads back empty.",
+        &approval_token_setting, "", PGC_USERSET,
+        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_approval_token,
+        assign_approval_token, show_session_token);
 
     DefineCustomIntVariable("redline.token_max_ttl", "Longest lifetime (exp - iat) a session token may have.",
                             "A token minted for longer is refused, however valid its signature.", &token_max_ttl, 3600,

@@ -30,6 +30,7 @@ bool require_where();
 int max_rows();
 const char *color();
 TokenRequirement require_token();
+unsigned protected_ops(); // ProtectedOp bits in force
 
 // Makes PostgreSQL report redline.color again when the environment it derives from
 // changed (a reload). Cheap when nothing changed; called once per statement.

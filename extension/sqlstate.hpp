@@ -11,6 +11,7 @@ inline constexpr char row_count_mismatch[] = "RL003"; // not the count stated in
 inline constexpr char session_locked[] = "RL100";     // a write in a session that has not been unlocked
 inline constexpr char token_refused[] = "RL101";      // a session token failed one of its checks
 inline constexpr char connect_gate[] = "RL102";       // anything but unlock/status before unlocking
+inline constexpr char approval_required[] = "RL200";  // a protected operation without a valid approval
 
 } // namespace redline::sqlstate
 

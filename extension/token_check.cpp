@@ -72,7 +72,11 @@ void check(const char *token, const KeyView *key, const Expect &expect, Verdict 
             enrolled = token::EnrolledKey{key->role, *parsed, key->revoked};
         }
         token::Expectations e;
-        e.scope = token::Scope::session;
+        e.scope = expect.op != nullptr ? token::Scope::approve : token::Scope::session;
+        if (expect.op != nullptr) {
+            e.op = expect.op;
+            e.obj = expect.obj != nullptr ? expect.obj : "";
+        }
         e.role = expect.role;
         e.env = expect.env;
         e.cid = expect.cid;
@@ -81,6 +85,7 @@ void check(const char *token, const KeyView *key, const Expect &expect, Verdict 
         e.strong_methods = split_list(expect.strong_methods);
         auto verdict = token::check_token(token, enrolled, e);
         if (verdict.check != token::Check::ok) {
+            out->other_operation = verdict.check == token::Check::wrong_operation;
             copy_out(verdict.detail.empty() ? std::string(token::describe(verdict.check)) : verdict.detail, out->reason,
                      sizeof out->reason);
             return;

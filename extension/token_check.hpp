@@ -23,6 +23,9 @@ struct Expect {
     std::int64_t now;
     std::int64_t max_ttl;
     const char *strong_methods; // comma-separated, "" = any
+    // Approvals: the operation and object the token must approve; null for a session token.
+    const char *op = nullptr;
+    const char *obj = nullptr;
 };
 
 struct Verdict {
@@ -30,7 +33,8 @@ struct Verdict {
     char reason[400]; // when not ok: one clause, no key material, no token
     unsigned char jti_digest[16];
     std::int64_t expires;
-    char amr[96]; // "fpt" or "hwk,user"
+    char amr[96];         // "fpt" or "hwk,user"
+    bool other_operation; // an approval, but of another operation or object
 };
 
 // key is null when no key with the token's kid was ever enrolled.

@@ -35,7 +35,7 @@ setup vanilla 25501 ''
 # The human role runs with the write lock off: a session token is single-use and pgbench
 # opens several connections. Its cost per statement (one comparison with the token's
 # expiry) is measured by callgrind.sh; here the WHERE guard and the row budget are on.
-setup redline 25502 redline "redline.exempt_roles = 'app'" "redline.require_token = none"
+setup redline 25502 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none"
 setup pgaudit 25503 pgaudit "pgaudit.log = 'write, ddl'"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -1,0 +1,32 @@
+// Protected operations (redline.protected): destruction caught wherever it happens (the
+// object-access hook's drop and truncate events), settled at the end of the statement that
+// caused it — approved by a second person's token for every object, or refused (RL200)
+// before the transaction can commit, so nothing is destroyed.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "catalog/objectaccess.h"
+#include "nodes/parsenodes.h"
+}
+
+namespace redline::approvals {
+
+// Registers the transaction callbacks that forget what an aborted statement noted.
+void install();
+
+// From the object-access hook: notes a protected object about to be dropped or truncated.
+void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg);
+
+// From the utility hook, before a statement: forgets anything left from a failed one.
+void begin_statement();
+// After a statement: every noted object must be approved, or the statement is refused.
+void settle(const char *statement);
+
+// ALTER SYSTEM writes a file no rollback undoes: approved before it runs.
+void check_alter_system(AlterSystemStmt *stmt);
+
+// From the redline.approval_token setting: the tokens presented (comma-separated), or null.
+void set_presented(const char *tokens);
+
+} // namespace redline::approvals
