@@ -289,6 +289,12 @@ void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_i
 
 void begin_statement() { forget(); }
 
+void note_table(unsigned op, Oid relid)
+{
+    if ((enabled_ops() & op) != 0)
+        note_relation(op, relid, 0);
+}
+
 void settle(const char *statement)
 {
     if (nneeds == 0 && overflow == 0)

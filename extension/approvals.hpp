@@ -18,6 +18,9 @@ void install();
 // From the object-access hook: notes a protected object about to be dropped or truncated.
 void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg);
 
+// Notes a table a statement is about to remove without dropping it (the recycle bin).
+void note_table(unsigned op, Oid relid);
+
 // From the utility hook, before a statement: forgets anything left from a failed one.
 void begin_statement();
 // After a statement: every noted object must be approved, or the statement is refused.

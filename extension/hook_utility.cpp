@@ -4,6 +4,7 @@
 #include "approvals.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "recycle_bin.hpp"
 #include "session_lock.hpp"
 
 extern "C" {
@@ -80,6 +81,13 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;
     }
+    if (IsA(stmt, DropStmt) && recycle_bin::drop_tables(castNode(DropStmt, stmt), "DROP TABLE")) {
+        if (qc != nullptr)
+            SetQueryCompletion(qc, CMDTAG_DROP_TABLE, 0);
+        return;
+    }
+    if (IsA(stmt, AlterTableStmt))
+        recycle_bin::keep_dropped_columns(castNode(AlterTableStmt, stmt));
     if (IsA(stmt, DiscardStmt) && castNode(DiscardStmt, stmt)->target == DISCARD_ALL) {
         // A pooled connection handed to its next client starts locked again.
         call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
@@ -112,12 +120,15 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
                              ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                              DestReceiver *dest, QueryCompletion *qc)
 {
-    if (context == PROCESS_UTILITY_TOPLEVEL)
+    if (context == PROCESS_UTILITY_TOPLEVEL) {
         approvals::begin_statement();
+        recycle_bin::forget_kept();
+    }
     run_statement(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
     // What the statement destroyed is approved, or the statement is refused before its
     // transaction can commit.
     approvals::settle(GetCommandTagName(CreateCommandTag(pstmt->utilityStmt)));
+    recycle_bin::report_kept();
 }
 
 } // namespace

@@ -33,6 +33,7 @@ char *color_setting = nullptr;
 int require_where_setting = -1; // -1 auto, 0 off, 1 on
 int max_rows_setting = -1;      // -1 auto
 int require_token_setting = -1; // -1 auto, else a TokenRequirement
+int recycle_bin_setting = -1;   // -1 auto, 0 off, 1 on
 char *session_token_setting = nullptr;
 char *approval_token_setting = nullptr;
 char *protected_setting = nullptr;
@@ -260,6 +261,13 @@ TokenRequirement require_token()
     return environment_defaults(current_environment()).require_token;
 }
 
+bool recycle_bin()
+{
+    if (recycle_bin_setting >= 0)
+        return recycle_bin_setting == 1;
+    return current_environment() == Environment::production;
+}
+
 unsigned protected_ops() { return protected_automatic ? default_protected_ops(current_environment()) : protected_mask; }
 
 bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
@@ -321,6 +329,13 @@ void define()
         "A list of drop_table, drop_schema, drop_database, drop_column, drop_extension, truncate, alter_system, "
         "drop_role; none; or auto, the environment's default (production: all of them).",
         &protected_setting, "auto", PGC_SIGHUP, GUC_LIST_INPUT, check_protected, assign_protected, nullptr);
+
+    DefineCustomEnumVariable(
+        "redline.recycle_bin",
+        "An approved DROP TABLE moves the table to schema redline_recycle instead of destroying it.",
+        "auto takes the environment's default (on in production). Also keeps the values of a "
+        "dropped column there.",
+        &recycle_bin_setting, -1, switch_options, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
 
     DefineCustomStringVariable(
         "redline.approval_token",

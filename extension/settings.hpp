@@ -31,6 +31,7 @@ int max_rows();
 const char *color();
 TokenRequirement require_token();
 unsigned protected_ops(); // ProtectedOp bits in force
+bool recycle_bin();
 
 // Makes PostgreSQL report redline.color again when the environment it derives from
 // changed (a reload). Cheap when nothing changed; called once per statement.

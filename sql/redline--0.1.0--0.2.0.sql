@@ -97,3 +97,70 @@ REVOKE ALL ON FUNCTION enroll_key(text, text, text), revoke_key(text), key_list(
 GRANT EXECUTE ON FUNCTION enroll_key(text, text, text), revoke_key(text) TO redline_admin;
 GRANT EXECUTE ON FUNCTION key_list() TO redline_admin, redline_auditor;
 GRANT SELECT ON keys TO redline_admin, redline_auditor;
+
+-- The recycle bin: tables an approved DROP TABLE moved aside, and copies of dropped columns.
+CREATE SCHEMA redline_recycle;
+REVOKE ALL ON SCHEMA redline_recycle FROM PUBLIC;
+COMMENT ON SCHEMA redline_recycle IS 'redline: tables removed by an approved DROP TABLE, and values of dropped columns';
+
+CREATE TABLE recycled (
+    bin_name name PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('table', 'column')),
+    original_schema name NOT NULL,
+    original_name name NOT NULL,
+    column_name name,
+    dropped_at timestamptz NOT NULL DEFAULT now(),
+    dropped_by name NOT NULL
+);
+REVOKE ALL ON recycled FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('recycled', '');
+
+CREATE VIEW recycle_bin AS
+SELECT r.bin_name AS name,
+       r.kind,
+       pg_catalog.quote_ident(r.original_schema) || '.' || pg_catalog.quote_ident(r.original_name)
+           || coalesce('.' || pg_catalog.quote_ident(r.column_name), '') AS original,
+       r.dropped_at,
+       r.dropped_by,
+       pg_catalog.pg_total_relation_size(c.oid) AS size_bytes,
+       pg_catalog.pg_size_pretty(pg_catalog.pg_total_relation_size(c.oid)) AS size
+  FROM @extschema@.recycled r
+  LEFT JOIN pg_catalog.pg_class c
+    ON c.relname = r.bin_name AND c.relnamespace = 'redline_recycle'::regnamespace;
+
+COMMENT ON VIEW recycle_bin IS
+    'What the recycle bin holds: its name there, table or column, the original name, when, by whom, size.';
+
+CREATE FUNCTION restore(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'redline_restore'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION restore(text) IS
+    'Puts a table from the recycle bin back under its old name (refused if that name is taken); returns the name.';
+
+CREATE FUNCTION purge_recycle_bin(older_than interval)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $purge$
+DECLARE
+    entry record;
+    purged integer := 0;
+BEGIN
+    FOR entry IN SELECT bin_name FROM @extschema@.recycled WHERE dropped_at < now() - older_than ORDER BY dropped_at LOOP
+        -- Each DROP needs its approval (drop_table of redline_recycle.<name>), like any other.
+        EXECUTE format('DROP TABLE redline_recycle.%I', entry.bin_name);
+        DELETE FROM @extschema@.recycled WHERE bin_name = entry.bin_name;
+        purged := purged + 1;
+    END LOOP;
+    RETURN purged;
+END
+$purge$;
+
+COMMENT ON FUNCTION purge_recycle_bin(interval) IS
+    'Destroys what the recycle bin has held longer than older_than; each table needs its drop_table approval.';
+
+GRANT SELECT ON recycle_bin TO PUBLIC;
+GRANT EXECUTE ON FUNCTION restore(text) TO PUBLIC;
+REVOKE ALL ON FUNCTION purge_recycle_bin(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION purge_recycle_bin(interval) TO redline_admin;

@@ -55,8 +55,8 @@ SET redline.approval_token = :'bobs';
 SHOW redline.approval_token;
 \set VERBOSITY terse
 DROP TABLE users;
--- It does drop public.orders, once.
-DROP TABLE orders;
+-- It does drop public.orders, once (CASCADE: destroyed, not moved to the recycle bin).
+DROP TABLE orders CASCADE;
 SELECT to_regclass('public.orders') IS NULL AS orders_dropped;
 CREATE TABLE orders (id int PRIMARY KEY);
 \set VERBOSITY default
@@ -71,7 +71,7 @@ DROP TABLE orders, users;
 SELECT count(*) AS both_still_there FROM pg_class WHERE relname IN ('orders', 'users') AND relkind = 'r';
 \set both :t1 ',' :t2
 SET redline.approval_token = :'both';
-DROP TABLE orders, users;
+DROP TABLE orders, users CASCADE;
 SELECT count(*) AS both_dropped FROM pg_class WHERE relname IN ('orders', 'users') AND relkind = 'r';
 
 -- SET LOCAL: the approval ends with its transaction.
