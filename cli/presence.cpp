@@ -1,5 +1,5 @@
-// The person checks this version has. Biometric ones (PAM, Touch ID) report themselves as
-// unavailable rather than fall back to something weaker without saying so.
+// The person checks whose record is fixed (none, typed). What PAM and Touch ID record
+// depends on the service or the device, so their backends say it.
 #include "presence.hpp"
 
 #include <fmt/format.h>

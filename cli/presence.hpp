@@ -15,7 +15,8 @@
 namespace redline::cli {
 
 // The RFC 8176 methods a token records for `method`: none is only the possession of the
-// software key ("swk"), typed is "pwd". nullopt for a method this version cannot run yet.
+// software key ("swk"), typed is "pwd". nullopt for pam and touchid, whose record depends on
+// the PAM service's modules or the device: their backends return it.
 std::optional<std::vector<std::string>> amr_for(AuthMethod method);
 
 // Asks on `out` for `word` to be typed ("Type production to continue: "), reads one line

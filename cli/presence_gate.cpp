@@ -1,8 +1,11 @@
-// The backends of the person check. The terminal itself (/dev/tty) is where a person is
-// asked, never stdin: the token is often captured by a shell, and a script piping the answer
-// in is exactly what the check is there to stop.
+// The person check's dispatch and its two small backends, typed and none (pam and touchid
+// have files of their own). The terminal itself (/dev/tty) is where a person is asked, never
+// stdin: the token is often captured by a shell, and a script piping the answer in is
+// exactly what the check is there to stop.
 #include "presence_gate.hpp"
 #include "presence.hpp"
+#include "presence_pam.hpp"
+#include "presence_touchid.hpp"
 
 #include <fmt/color.h>
 #include <fmt/format.h>
@@ -45,12 +48,19 @@ std::vector<std::string> by_typing(const PresenceRequest &request, const Palette
 
 } // namespace
 
-void require_presence_method(AuthMethod method)
+void require_presence_method(AuthMethod method, const std::string &pam_service)
 {
-    if (method == AuthMethod::pam || method == AuthMethod::touchid)
+    if (method == AuthMethod::touchid) {
+#if defined(__APPLE__)
+        return;
+#else
         throw PresenceRefused(
             exit_method_unavailable,
-            fmt::format("authentication method {} is not available yet; use --auth typed", auth_method_name(method)));
+            "Touch ID is only available on macOS; use --auth pam (fingerprint, security key) or typed");
+#endif
+    }
+    if (method == AuthMethod::pam && !pam_service.empty())
+        require_pam_service(pam_service);
 }
 
 std::vector<std::string> prove_presence(const PresenceRequest &request, const Palette &palette)
@@ -62,11 +72,16 @@ std::vector<std::string> prove_presence(const PresenceRequest &request, const Pa
     case AuthMethod::typed:
         return by_typing(request, palette);
     case AuthMethod::pam:
+        return prove_by_pam(request, palette);
     case AuthMethod::touchid:
+#if defined(__APPLE__)
+        return prove_by_touchid(request, palette);
+#else
         break;
+#endif
     }
     throw PresenceRefused(exit_method_unavailable,
-                          fmt::format("authentication method {} is not available yet; use --auth typed",
+                          fmt::format("authentication method {} is not available on this system; use --auth typed",
                                       auth_method_name(request.method)));
 }
 

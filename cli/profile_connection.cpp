@@ -7,6 +7,12 @@
 
 namespace redline::cli {
 
+namespace {
+
+void ignore_notice(void *, const char *) {}
+
+} // namespace
+
 std::string profile_conninfo(const Profile &profile)
 {
     return profile.service.empty() ? profile.dsn : "service=" + profile.service;
@@ -45,6 +51,9 @@ PqConnection connect_profile(const Profile &profile)
         throw std::runtime_error(fmt::format("cannot connect with profile \"{}\" ({}): {}; check the server, the "
                                              "profile (redline profile list) and ~/.pgpass",
                                              profile.name, conninfo, one_line(PQerrorMessage(conn.get()))));
+    // The server's notices (production's banner on a first statement) are for the person's
+    // own session, not for the questions redline asks before it.
+    PQsetNoticeProcessor(conn.get(), ignore_notice, nullptr);
     return conn;
 }
 

@@ -29,8 +29,8 @@ std::string one_line(const char *message);
 
 // Connects as `profile` says (libpq finds the password in ~/.pgpass or the service file).
 // The connection presents no session token, even when PGOPTIONS carries one: asking a server
-// a question must never spend a token meant for the session that follows. Throws
-// std::runtime_error with one line that says what to check next.
+// a question must never spend a token meant for the session that follows; its notices are
+// not shown. Throws std::runtime_error with one line that says what to check next.
 PqConnection connect_profile(const Profile &profile);
 
 // The single value `query` returns, or nullopt with `error` set to the server's one line.

@@ -1,6 +1,7 @@
 // Reads the server's identity with libpq: what redline reports at connect, and what SHOW and
 // session_user say.
 #include "server_identity.hpp"
+#include "profile_connection.hpp"
 
 #include <fmt/format.h>
 
@@ -15,7 +16,7 @@ ServerIdentity read_server_identity(const Profile &profile, bool with_session_us
     return read_server_identity(conn.get(), profile, with_session_user);
 }
 
-ServerIdentity read_server_identity(PGconn *conn, const Profile &profile, bool with_session_user)
+ServerIdentity read_server_identity(pg_conn *conn, const Profile &profile, bool with_session_user)
 {
     ServerIdentity identity;
     std::string error;

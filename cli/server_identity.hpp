@@ -3,10 +3,12 @@
 // profile, since a token must match the server that will check it.
 #pragma once
 
-#include "profile_connection.hpp"
 #include "profiles.hpp"
 
 #include <string>
+
+// libpq's connection, without its header: this one is included where libpq is not.
+struct pg_conn;
 
 namespace redline::cli {
 
@@ -22,6 +24,6 @@ struct ServerIdentity {
 ServerIdentity read_server_identity(const Profile &profile, bool with_session_user);
 
 // The same, on a connection already opened with connect_profile.
-ServerIdentity read_server_identity(PGconn *conn, const Profile &profile, bool with_session_user);
+ServerIdentity read_server_identity(pg_conn *conn, const Profile &profile, bool with_session_user);
 
 } // namespace redline::cli

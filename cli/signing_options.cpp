@@ -28,8 +28,9 @@ CLI::Option *add_auth_option(CLI::App &command, std::string &auth)
 {
     return command
         .add_option("--auth", auth,
-                    "How you confirm presence, instead of the profile's method: typed (type the environment's "
-                    "name) or none (only the key; not for production)")
+                    "How you confirm presence, instead of the profile's method: pam (the profile's PAM service: "
+                    "fingerprint, security key...), touchid (macOS), typed (type the environment's name) or none "
+                    "(only the key; not for production)")
         ->type_name("METHOD")
         ->check(CLI::IsMember({"pam", "touchid", "typed", "none"}));
 }
@@ -40,7 +41,7 @@ AuthMethod auth_method_for(const Profile &profile, const std::string &chosen)
         return profile.auth;
     auto method = parse_auth_method(chosen);
     if (!method)
-        throw std::runtime_error(fmt::format("unknown auth method \"{}\": use typed or none", chosen));
+        throw std::runtime_error(fmt::format("unknown auth method \"{}\": use pam, touchid, typed or none", chosen));
     return *method;
 }
 

@@ -37,7 +37,7 @@ int run(const TokenOptions &options, const Palette &palette)
 
     AuthMethod method = auth_method_for(profile, options.auth);
     try {
-        require_presence_method(method);
+        require_presence_method(method, profile.pam_service);
     } catch (const PresenceRefused &refused) {
         throw Refusal{refused.exit_code(), refused.what()};
     }
@@ -58,6 +58,7 @@ int run(const TokenOptions &options, const Palette &palette)
     presence.method = method;
     presence.environment = server.environment;
     presence.pam_service = profile.pam_service;
+    presence.pam_amr = profile.pam_amr;
     presence.purpose = fmt::format("a session token for {}", profile.name);
     std::vector<std::string> amr;
     try {
@@ -104,8 +105,10 @@ CLI::App *define_token(CLI::App &app, TokenOptions &options)
     sub->footer("Prints the token on stdout; present it with SELECT redline.unlock('<token>'); or\n"
                 "PGOPTIONS='-c redline.session_token=<token>'.\n"
                 "Exit status: 0 token printed; 1 error (profile, key, connection, server without redline);\n"
-                "2 auth method not available yet; 3 the server's environment is not the profile's;\n"
-                "4 the confirmation was not typed; 100 and above: a mistake on the command line.");
+                "2 the auth method cannot run here (Touch ID off macOS, a PAM service with no file in\n"
+                "/etc/pam.d); 3 the server's environment is not the profile's; 4 the person check did not\n"
+                "pass (PAM refused, Touch ID cancelled, the wrong word typed); 100 and above: a mistake on\n"
+                "the command line.");
     return sub;
 }
 

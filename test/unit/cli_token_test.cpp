@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -33,6 +34,8 @@ protected:
     void TearDown() override
     {
         ::unsetenv("XDG_CONFIG_HOME");
+        ::unsetenv("PAM_WRAPPER");
+        ::unsetenv("PAM_WRAPPER_SERVICE_DIR");
         fs::remove_all(home_);
     }
     static ProcessResult redline(std::vector<std::string> args)
@@ -65,8 +68,8 @@ TEST_F(TokenCommand, HelpDocumentsTheExitCodes)
     auto r = redline({"token", "--help"});
     EXPECT_EQ(r.exit_code, 0);
     for (const char *words : {"Usage: redline token [OPTIONS] PROFILE", "--ttl", "--sql", "--auth", "--role",
-                              "Exit status: 0 token printed; 1 error", "2 auth method not available yet",
-                              "3 the server's environment is not the profile's", "4 the confirmation was not typed"})
+                              "Exit status: 0 token printed; 1 error", "2 the auth method cannot run here",
+                              "3 the server's environment is not the profile's", "4 the person check did not"})
         EXPECT_NE(r.out.find(words), std::string::npos) << words << "\n" << r.out;
 }
 
@@ -75,14 +78,33 @@ TEST_F(TokenCommand, UnknownProfile)
     expect_refused(redline({"token", "nope"}), 1, "no profile \"nope\": see redline profile list");
 }
 
-TEST_F(TokenCommand, BiometricMethodsAreNotAvailableYet)
+#if !defined(__APPLE__)
+TEST_F(TokenCommand, TouchIdIsOnlyOnMacOS)
 {
     keygen();
-    add_profile("stage", "staging", "pam");
-    // Refused before any connection: the profile's server does not exist.
-    expect_refused(redline({"token", "stage"}), 2, "authentication method pam is not available yet; use --auth typed");
     add_profile("dev", "development", "typed");
-    expect_refused(redline({"token", "dev", "--auth", "touchid"}), 2, "authentication method touchid");
+    // Refused before any connection: the profile's server does not exist.
+    expect_refused(redline({"token", "dev", "--auth", "touchid"}), 2, "Touch ID is only available on macOS");
+}
+#endif
+
+// libpam reads the wrapper's directory when PAM_WRAPPER=1, and so does redline: a service
+// file of the test's own, without touching /etc/pam.d.
+TEST_F(TokenCommand, PamServiceWithoutAFileIsRefusedBeforeConnecting)
+{
+    fs::path services = home_ / "pam.d";
+    fs::create_directories(services);
+    ::setenv("PAM_WRAPPER", "1", 1);
+    ::setenv("PAM_WRAPPER_SERVICE_DIR", services.c_str(), 1);
+    keygen();
+    add_profile("stage", "staging", "pam");
+    expect_refused(redline({"token", "stage"}), 2,
+                   "PAM service \"redline\" is not configured: there is no " + (services / "redline").string());
+    std::ofstream(services / "redline") << "auth include missing\n";
+    expect_refused(redline({"token", "stage"}), 2, "includes missing, which does not exist");
+    // Configured: the check passes, and the connection is what fails.
+    std::ofstream(services / "redline") << "auth required pam_fprintd.so\n";
+    expect_refused(redline({"token", "stage"}), 1, "cannot connect with profile \"stage\"");
 }
 
 TEST_F(TokenCommand, NoKeySaysToRunKeygen)
