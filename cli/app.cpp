@@ -38,6 +38,10 @@ void define_app(CLI::App &app, GlobalOptions &options)
         ->check(CLI::IsMember(modes))
         ->type_name("WHEN")
         ->default_str("auto");
+    // Global options are also understood after a subcommand: redline status prod --verbose.
+    app.fallthrough();
+    app.add_flag("-v,--verbose", options.verbose,
+                 "Say on stderr what is read and connected to: profile, server, signing key, service files");
 }
 
 } // namespace redline::cli

@@ -12,6 +12,7 @@ namespace redline::cli {
 
 struct GlobalOptions {
     ColorMode color = ColorMode::automatic;
+    bool verbose = false; // say on stderr what is read and what is connected to
 };
 
 void define_app(CLI::App &app, GlobalOptions &options);

@@ -35,6 +35,26 @@ TEST(GlobalOptions, ColorRefusesOtherValues)
     EXPECT_THROW(parse("--color"), CLI::ParseError);
 }
 
+TEST(GlobalOptions, VerboseIsOffUnlessAsked)
+{
+    EXPECT_FALSE(parse("").verbose);
+    EXPECT_TRUE(parse("--verbose").verbose);
+    EXPECT_TRUE(parse("-v").verbose);
+}
+
+TEST(GlobalOptions, GlobalOptionsAlsoFollowASubcommand)
+{
+    GlobalOptions options;
+    CLI::App app;
+    redline::cli::define_app(app, options);
+    std::string profile;
+    app.add_subcommand("status")->add_option("PROFILE", profile);
+    app.parse(std::string("status prod --verbose --color=never"));
+    EXPECT_EQ(profile, "prod");
+    EXPECT_TRUE(options.verbose);
+    EXPECT_EQ(options.color, ColorMode::never);
+}
+
 TEST(GlobalOptions, ColorAlwaysGivesAColouredPalette)
 {
     EXPECT_TRUE(redline::cli::palette_for(parse("--color=always").color).enabled);
