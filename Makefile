@@ -9,9 +9,9 @@ MODULE_big = redline
 PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp
 PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp scratch_tables.cpp \
              refusal_pg.cpp guard_where.cpp row_budget.cpp cluster_store.cpp session_lock.cpp \
-             guard_lock.cpp token_check.cpp approvals.cpp recycle_bin.cpp \
+             guard_lock.cpp token_check.cpp approvals.cpp recycle_bin.cpp ddl_classify.cpp \
              hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp hook_access.cpp \
-             sql_status.cpp sql_keys.cpp selftest.cpp
+             sql_status.cpp sql_keys.cpp sql_ddl.cpp selftest.cpp
 # The token library (token/), shared with the CLI: keys, PASERK, PASETO, claims, checks.
 TOKEN_SRCS = base64url.cpp claims.cpp constant_time.cpp footer.cpp keys.cpp paserk.cpp paseto.cpp \
              rfc3339.cpp strict_json.cpp session_check.cpp duration.cpp

@@ -325,6 +325,45 @@ void settle(const char *statement)
     pfree(approved);
 }
 
+void require_rewrite(Oid relid, const char *statement, const char *lock, bool rewrites, int64 size_bytes,
+                     double est_seconds, int cause)
+{
+    Need need{};
+    need.op = op_rewrite;
+    ObjectAddress address;
+    ObjectAddressSet(address, RelationRelationId, relid);
+    char *identity = getObjectIdentity(&address, true);
+    strlcpy(need.obj, identity != nullptr ? identity : "?", sizeof need.obj);
+    need.relid = relid;
+    const char *role = login_role_name();
+    Approved approved{};
+    int64 limit_bytes = static_cast<int64>(settings::max_rewrite_size_kb()) * 1024;
+    PgRefusal *refusal = cpp_entry([&]() -> PgRefusal * {
+        std::string problem;
+        for (const auto &token : presented_tokens()) {
+            std::string why;
+            bool other = false;
+            if (try_token(token, need, role, &approved, &why, &other))
+                return nullptr;
+            if (!other)
+                problem = why;
+        }
+        return to_pg(refuse_large_ddl(
+            LargeDdl{statement, need.obj, lock, rewrites, size_bytes, est_seconds, cause, limit_bytes}, role, problem));
+    });
+    if (refusal != nullptr)
+        raise_refusal(refusal);
+    if (cluster_store::spend(approved.digest, approved.expires, static_cast<int64>(time(nullptr))) !=
+        cluster_store::SpendResult::spent)
+        raise_refusal(cpp_entry([&] {
+            return to_pg(refuse_large_ddl(
+                LargeDdl{statement, need.obj, lock, rewrites, size_bytes, est_seconds, cause, limit_bytes}, role,
+                "it was already used (an approval is accepted once)"));
+        }));
+    ereport(LOG, (errmsg("redline: rewrite of %s by \"%s\" approved by key %s of \"%s\"", need.obj, role, approved.kid,
+                         approved.approver)));
+}
+
 void check_alter_system(AlterSystemStmt *stmt)
 {
     unsigned ops = enabled_ops();

@@ -21,6 +21,11 @@ void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_i
 // Notes a table a statement is about to remove without dropping it (the recycle bin).
 void note_table(unsigned op, Oid relid);
 
+// A rewrite or scan of a large table (ddl_classify) needs an approval of op "rewrite" on it,
+// decided before the statement runs; refused with RL201 otherwise.
+void require_rewrite(Oid relid, const char *statement, const char *lock, bool rewrites, int64 size_bytes,
+                     double est_seconds, int cause);
+
 // From the utility hook, before a statement: forgets anything left from a failed one.
 void begin_statement();
 // After a statement: every noted object must be approved, or the statement is refused.

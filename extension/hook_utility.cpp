@@ -2,17 +2,21 @@
 // SET, DISCARD ALL locking again, and a note when an EXPLAIN only shows a plan, so guards
 // that refuse execution do not refuse a look at the plan.
 #include "approvals.hpp"
+#include "ddl_classify.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "recycle_bin.hpp"
 #include "session_lock.hpp"
+#include "settings.hpp"
 
 extern "C" {
 #include "postgres.h"
 #include "access/xact.h"
 #include "commands/defrem.h"
+#include "storage/proc.h"
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
+#include "utils/guc.h"
 }
 
 namespace redline {
@@ -86,6 +90,8 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
             SetQueryCompletion(qc, CMDTAG_DROP_TABLE, 0);
         return;
     }
+    if (IsA(stmt, AlterTableStmt) || IsA(stmt, IndexStmt))
+        ddl_classify::check(stmt);
     if (IsA(stmt, AlterTableStmt))
         recycle_bin::keep_dropped_columns(castNode(AlterTableStmt, stmt));
     if (IsA(stmt, DiscardStmt) && castNode(DiscardStmt, stmt)->target == DISCARD_ALL) {
@@ -124,7 +130,44 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
         approvals::begin_statement();
         recycle_bin::forget_kept();
     }
-    run_statement(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    // DDL waits at most redline.ddl_lock_timeout for its lock, unless the session asked for
+    // less: a DDL queued behind a long transaction would queue every query behind itself.
+    int ddl_timeout = settings::active() ? settings::ddl_lock_timeout_ms() : 0;
+    bool bounded = ddl_timeout > 0 && (LockTimeout == 0 || LockTimeout > ddl_timeout) &&
+                   GetCommandLogLevel(pstmt->utilityStmt) == LOGSTMT_DDL;
+    if (!bounded) {
+        run_statement(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    } else {
+        int nest = NewGUCNestLevel();
+        char value[32];
+        snprintf(value, sizeof value, "%d", ddl_timeout);
+        (void)set_config_option("lock_timeout", value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+        MemoryContext cxt = CurrentMemoryContext;
+        PG_TRY();
+        {
+            run_statement(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        }
+        PG_CATCH();
+        {
+            MemoryContextSwitchTo(cxt);
+            ErrorData *error = CopyErrorData();
+            if (error->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+                PG_RE_THROW();
+            FlushErrorState();
+            ereport(ERROR,
+                    (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                     errmsg("%s gave up waiting for its lock after redline.ddl_lock_timeout (%d ms)",
+                            GetCommandTagName(CreateCommandTag(pstmt->utilityStmt)), ddl_timeout),
+                     errdetail("%s. Another transaction holds a conflicting lock; had this statement kept waiting, "
+                               "every query on the table would have queued behind it.",
+                               error->message),
+                     errhint("Find what holds it: SELECT pid, state, now() - xact_start AS open_for, query FROM "
+                             "pg_stat_activity WHERE xact_start IS NOT NULL ORDER BY xact_start; then retry when it "
+                             "has ended.")));
+        }
+        PG_END_TRY();
+        AtEOXact_GUC(true, nest);
+    }
     // What the statement destroyed is approved, or the statement is refused before its
     // transaction can commit.
     approvals::settle(GetCommandTagName(CreateCommandTag(pstmt->utilityStmt)));

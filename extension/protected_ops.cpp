@@ -34,6 +34,8 @@ std::string_view trim(std::string_view s)
 
 const char *protected_op_name(ProtectedOp op)
 {
+    if (op == op_rewrite)
+        return "rewrite";
     for (const auto &e : entries)
         if (e.op == op)
             return e.name;

@@ -19,6 +19,8 @@ enum ProtectedOp : unsigned {
     op_truncate = 1u << 5,
     op_alter_system = 1u << 6,
     op_drop_role = 1u << 7,
+    // Not a redline.protected name: a rewrite or scan above redline.max_rewrite_size.
+    op_rewrite = 1u << 8,
 };
 
 // "drop_table" for op_drop_table; "" for anything else.

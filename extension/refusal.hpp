@@ -65,6 +65,28 @@ struct NeededApproval {
 // `statement` is the command tag ("DROP TABLE"); `role` the login role that needs them.
 Refusal refuse_unapproved(const char *statement, const char *role, const std::vector<NeededApproval> &needed);
 
+// An ALTER TABLE or CREATE INDEX that would rewrite or scan a table above
+// redline.max_rewrite_size. `cause` is a ddl_classify::Cause.
+struct LargeDdl {
+    const char *statement; // "ALTER TABLE"
+    std::string table;     // "public.orders"
+    const char *lock;      // "ACCESS EXCLUSIVE"
+    bool rewrites;         // else: scans
+    std::int64_t size_bytes;
+    double est_seconds;
+    int cause;
+    std::int64_t limit_bytes; // redline.max_rewrite_size
+};
+Refusal refuse_large_ddl(const LargeDdl &ddl, const char *role, const std::string &problem);
+
+// The safe pattern offered for a ddl_classify::Cause, as one clause.
+const char *safe_ddl_pattern(int cause);
+
+// "1.2 GB", "640 kB": sizes as PostgreSQL's pg_size_pretty writes them, roughly.
+std::string pretty_size(std::int64_t bytes);
+// The same for plain-data callers: *out is malloc'd (free it) or null on failure.
+void cpp_pretty_size(std::int64_t bytes, char **out) noexcept;
+
 // The notice a session of a human role sees on its first statement in production.
 std::string session_banner(const LockContext &ctx, bool locked, bool gate, const char *until);
 

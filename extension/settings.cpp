@@ -30,10 +30,12 @@ char *strong_auth_methods = nullptr;
 namespace {
 
 char *color_setting = nullptr;
-int require_where_setting = -1; // -1 auto, 0 off, 1 on
-int max_rows_setting = -1;      // -1 auto
-int require_token_setting = -1; // -1 auto, else a TokenRequirement
-int recycle_bin_setting = -1;   // -1 auto, 0 off, 1 on
+int require_where_setting = -1;    // -1 auto, 0 off, 1 on
+int max_rows_setting = -1;         // -1 auto
+int require_token_setting = -1;    // -1 auto, else a TokenRequirement
+int recycle_bin_setting = -1;      // -1 auto, 0 off, 1 on
+int max_rewrite_size_setting = -1; // kB; -1 auto
+int ddl_lock_timeout_setting = -1; // ms; -1 auto
 char *session_token_setting = nullptr;
 char *approval_token_setting = nullptr;
 char *protected_setting = nullptr;
@@ -261,6 +263,20 @@ TokenRequirement require_token()
     return environment_defaults(current_environment()).require_token;
 }
 
+int max_rewrite_size_kb()
+{
+    if (max_rewrite_size_setting >= 0)
+        return max_rewrite_size_setting;
+    return current_environment() == Environment::production ? 100 * 1024 : 0;
+}
+
+int ddl_lock_timeout_ms()
+{
+    if (ddl_lock_timeout_setting >= 0)
+        return ddl_lock_timeout_setting;
+    return current_environment() == Environment::production ? 5000 : 0;
+}
+
 bool recycle_bin()
 {
     if (recycle_bin_setting >= 0)
@@ -329,6 +345,18 @@ void define()
         "A list of drop_table, drop_schema, drop_database, drop_column, drop_extension, truncate, alter_system, "
         "drop_role; none; or auto, the environment's default (production: all of them).",
         &protected_setting, "auto", PGC_SIGHUP, GUC_LIST_INPUT, check_protected, assign_protected, nullptr);
+
+    DefineCustomIntVariable(
+        "redline.max_rewrite_size",
+        "Largest table an ALTER TABLE may rewrite or scan (or CREATE INDEX build on) without "
+        "approval.",
+        "-1 takes the environment's default (production 100MB, elsewhere 0); 0 turns the check off.",
+        &max_rewrite_size_setting, -1, -1, INT_MAX, PGC_SIGHUP, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+
+    DefineCustomIntVariable("redline.ddl_lock_timeout", "lock_timeout for DDL, unless the session set a shorter one.",
+                            "-1 takes the environment's default (production 5s, elsewhere 0); 0 turns it off.",
+                            &ddl_lock_timeout_setting, -1, -1, INT_MAX, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
 
     DefineCustomEnumVariable(
         "redline.recycle_bin",

@@ -32,6 +32,8 @@ const char *color();
 TokenRequirement require_token();
 unsigned protected_ops(); // ProtectedOp bits in force
 bool recycle_bin();
+int max_rewrite_size_kb(); // 0 = off
+int ddl_lock_timeout_ms(); // 0 = off
 
 // Makes PostgreSQL report redline.color again when the environment it derives from
 // changed (a reload). Cheap when nothing changed; called once per statement.

@@ -12,6 +12,7 @@ inline constexpr char session_locked[] = "RL100";     // a write in a session th
 inline constexpr char token_refused[] = "RL101";      // a session token failed one of its checks
 inline constexpr char connect_gate[] = "RL102";       // anything but unlock/status before unlocking
 inline constexpr char approval_required[] = "RL200";  // a protected operation without a valid approval
+inline constexpr char large_rewrite[] = "RL201";      // a rewrite or scan above redline.max_rewrite_size
 
 } // namespace redline::sqlstate
 

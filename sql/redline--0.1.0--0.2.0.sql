@@ -164,3 +164,22 @@ GRANT SELECT ON recycle_bin TO PUBLIC;
 GRANT EXECUTE ON FUNCTION restore(text) TO PUBLIC;
 REVOKE ALL ON FUNCTION purge_recycle_bin(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION purge_recycle_bin(interval) TO redline_admin;
+
+CREATE FUNCTION explain_ddl(sql text,
+    OUT statement text,
+    OUT relation text,
+    OUT lock text,
+    OUT rewrites boolean,
+    OUT scans boolean,
+    OUT size_bytes bigint,
+    OUT size text,
+    OUT estimated_seconds double precision,
+    OUT needs_approval boolean,
+    OUT safe_pattern text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'redline_explain_ddl'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION explain_ddl(text) IS
+    'How redline classifies each statement of a DDL script (lock, rewrite, scan, size, estimate), without running it.';
+GRANT EXECUTE ON FUNCTION explain_ddl(text) TO PUBLIC;

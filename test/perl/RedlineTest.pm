@@ -14,7 +14,8 @@ our @EXPORT = qw(redline_node assert_no_crash refused_with);
 # redline_node(NAME, PRELOAD => 'redline,pgaudit', CONF => "extra lines", LOCK => 1, PROTECT => 1)
 # Without LOCK the write lock is off (redline.require_token = none), so tests about other
 # guards can write as the bootstrap superuser; with LOCK it has its production default.
-# Likewise protected operations need approvals only with PROTECT.
+# Likewise protected operations need approvals, and DROP TABLE uses the recycle bin, only
+# with PROTECT.
 sub redline_node
 {
 	my ($name, %opts) = @_;
@@ -23,7 +24,7 @@ sub redline_node
 	$node->init;
 	$node->append_conf('postgresql.conf', "shared_preload_libraries = '$preload'\n");
 	$node->append_conf('postgresql.conf', "redline.require_token = none\n") unless $opts{LOCK};
-	$node->append_conf('postgresql.conf', "redline.protected = none\n") unless $opts{PROTECT};
+	$node->append_conf('postgresql.conf', "redline.protected = none\nredline.recycle_bin = off\n") unless $opts{PROTECT};
 	$node->append_conf('postgresql.conf', $opts{CONF}) if $opts{CONF};
 	$node->start;
 	$node->safe_psql('postgres', 'CREATE EXTENSION redline') unless $opts{NO_EXTENSION};
