@@ -92,9 +92,9 @@ Refusal refuse_large_ddl(const LargeDdl &ddl, const char *role, const std::strin
 {
     return Refusal{
         sqlstate::large_rewrite,
-        fmt::format("{} refused: it would {} {} ({}) holding a {} lock for about {:.0f} s", ddl.statement,
-                    ddl.rewrites ? "rewrite" : "scan", ddl.table, pretty_size(ddl.size_bytes), ddl.lock,
-                    ddl.est_seconds < 1 ? 1.0 : ddl.est_seconds),
+        fmt::format("{} refused: it would {} {} ({}) for about {:.0f} s holding lock {}", ddl.statement,
+                    ddl.rewrites ? "rewrite" : "scan", ddl.table, pretty_size(ddl.size_bytes),
+                    ddl.est_seconds < 1 ? 1.0 : ddl.est_seconds, ddl.lock),
         fmt::format("The table is larger than redline.max_rewrite_size ({}); while the lock is held, {}. The estimate "
                     "assumes ~{} MB/s; a rehearsal on staging measures it. Nothing was changed.{}",
                     pretty_size(ddl.limit_bytes),
