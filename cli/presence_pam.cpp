@@ -2,6 +2,7 @@
 // (a PIN, "Password: ") are read there with echo off when the module asks for it, and what
 // it says ("Place your finger on the reader") is written there. Nothing is cached.
 #include "presence_pam.hpp"
+#include "key_files.hpp"
 #include "pam_service.hpp"
 
 #include <fmt/color.h>
@@ -29,18 +30,6 @@ namespace {
 // Linux-PAM's own limits on one conversation and one answer.
 constexpr int max_messages = 32;
 constexpr std::size_t max_answer = 512;
-
-void write_all(int fd, std::string_view text)
-{
-    while (!text.empty()) {
-        ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return; // the terminal went away: the answer that follows will fail instead
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
 
 // A terminal with echo switched off while a secret is typed, and switched back on however
 // the prompt ends: returning, or a signal that would otherwise leave the terminal silent.
@@ -144,6 +133,7 @@ char *ask(Conversation &conversation, const char *prompt, bool echo)
         std::optional<EchoOff> silence;
         if (!echo)
             silence.emplace(conversation.tty);
+        // A terminal that went away fails the read that follows, so the write is not checked.
         write_all(conversation.tty, prompt != nullptr ? prompt : "");
         answered = read_answer(conversation.tty, buffer);
     }
