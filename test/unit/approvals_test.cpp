@@ -61,3 +61,39 @@ TEST(ApprovalRefusal, EveryObjectAndWhyAPresentedTokenFailed)
 }
 
 } // namespace
+
+namespace {
+
+TEST(LargeDdlRefusal, SaysLockSizeEstimateAndTheSafeWay)
+{
+    redline::LargeDdl ddl{"ALTER TABLE",      "public.big", "ACCESS EXCLUSIVE", true, 5LL * 1024 * 1024 * 1024, 51.2, 1,
+                          100LL * 1024 * 1024};
+    auto r = redline::refuse_large_ddl(ddl, "alice", "");
+    EXPECT_STREQ(r.sqlstate, redline::sqlstate::large_rewrite);
+    EXPECT_EQ(
+        r.message,
+        "ALTER TABLE refused: it would rewrite public.big (5120 MB) for about 51 s holding lock ACCESS EXCLUSIVE");
+    EXPECT_NE(r.detail.find("larger than redline.max_rewrite_size (100 MB)"), std::string::npos);
+    EXPECT_NE(r.detail.find("every query on the table waits"), std::string::npos);
+    EXPECT_NE(r.hint.find("add a new column of the new type"), std::string::npos);
+    EXPECT_NE(r.hint.find("redline approve PROFILE --op rewrite --object public.big --for alice"), std::string::npos);
+}
+
+TEST(LargeDdlRefusal, EachCauseHasItsSafePattern)
+{
+    EXPECT_NE(std::string(redline::safe_ddl_pattern(6)).find("NOT VALID"), std::string::npos);
+    EXPECT_NE(std::string(redline::safe_ddl_pattern(8)).find("CONCURRENTLY"), std::string::npos);
+    EXPECT_NE(std::string(redline::safe_ddl_pattern(7)).find("IS NOT NULL"), std::string::npos);
+    for (int cause = 0; cause <= 8; ++cause)
+        EXPECT_GT(std::string(redline::safe_ddl_pattern(cause)).size(), 10u) << cause;
+}
+
+TEST(PrettySize, LikePgSizePretty)
+{
+    EXPECT_EQ(redline::pretty_size(512), "512 bytes");
+    EXPECT_EQ(redline::pretty_size(4144LL * 1024), "4144 kB");
+    EXPECT_EQ(redline::pretty_size(100LL * 1024 * 1024), "100 MB");
+    EXPECT_EQ(redline::pretty_size(3LL * 1024 * 1024 * 1024 * 1024), "3072 GB");
+}
+
+} // namespace
