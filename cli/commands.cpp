@@ -10,6 +10,7 @@ void define_commands(CLI::App &app, Commands &commands)
     commands.keygen_command = define_keygen(app, commands.keygen);
     commands.profile_command = define_profile(app, commands.profile);
     commands.token_command = define_token(app, commands.token);
+    commands.doctor_command = define_doctor(app, commands.doctor);
 }
 
 int run_chosen(const Commands &commands, const GlobalOptions &global)
@@ -20,6 +21,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_profile(commands.profile, palette_for(global.color));
     if (commands.token_command != nullptr && commands.token_command->parsed())
         return run_token(commands.token, palette_for(global.color));
+    if (commands.doctor_command != nullptr && commands.doctor_command->parsed())
+        return run_doctor(commands.doctor, palette_for(global.color), global.verbose);
     return -1;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app.hpp"
+#include "doctor_command.hpp"
 #include "keygen.hpp"
 #include "profile_command.hpp"
 #include "token_command.hpp"
@@ -20,6 +21,8 @@ struct Commands {
     CLI::App *profile_command = nullptr;
     TokenOptions token;
     CLI::App *token_command = nullptr;
+    DoctorOptions doctor;
+    CLI::App *doctor_command = nullptr;
 };
 
 void define_commands(CLI::App &app, Commands &commands);

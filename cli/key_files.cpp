@@ -38,22 +38,25 @@ void ensure_private_directory(const std::filesystem::path &dir)
 
 } // namespace
 
-std::filesystem::path config_directory()
+std::filesystem::path config_directory_path()
 {
-    std::filesystem::path config;
     const char *xdg = std::getenv("XDG_CONFIG_HOME");
     const char *home = std::getenv("HOME");
     if (xdg != nullptr && xdg[0] == '/')
-        config = xdg;
-    else if (home != nullptr && home[0] == '/')
-        config = std::filesystem::path(home) / ".config";
-    else
-        throw std::runtime_error(
-            "neither XDG_CONFIG_HOME nor HOME is an absolute path: nowhere to keep redline's configuration");
-    if (::mkdir(config.c_str(), 0700) != 0 && errno != EEXIST)
-        fail(fmt::format("cannot create {}", config.string()), errno);
-    ensure_private_directory(config / "redline");
-    return config / "redline";
+        return std::filesystem::path(xdg) / "redline";
+    if (home != nullptr && home[0] == '/')
+        return std::filesystem::path(home) / ".config" / "redline";
+    throw std::runtime_error(
+        "neither XDG_CONFIG_HOME nor HOME is an absolute path: nowhere to keep redline's configuration");
+}
+
+std::filesystem::path config_directory()
+{
+    std::filesystem::path dir = config_directory_path();
+    if (::mkdir(dir.parent_path().c_str(), 0700) != 0 && errno != EEXIST)
+        fail(fmt::format("cannot create {}", dir.parent_path().string()), errno);
+    ensure_private_directory(dir);
+    return dir;
 }
 
 std::filesystem::path keys_directory()

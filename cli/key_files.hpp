@@ -8,6 +8,11 @@
 
 namespace redline::cli {
 
+// Where redline's own directory is, without creating or changing anything (redline doctor
+// inspects it as it is). Throws std::runtime_error when neither XDG_CONFIG_HOME nor HOME is
+// an absolute path.
+std::filesystem::path config_directory_path();
+
 // redline's own directory, $XDG_CONFIG_HOME/redline (or ~/.config/redline): profiles and
 // keys live under it, so it is created (0700) if missing and tightened to 0700 if looser.
 // Throws std::runtime_error with a one-line reason.
