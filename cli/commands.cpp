@@ -11,6 +11,7 @@ void define_commands(CLI::App &app, Commands &commands)
     commands.profile_command = define_profile(app, commands.profile);
     commands.token_command = define_token(app, commands.token);
     commands.doctor_command = define_doctor(app, commands.doctor);
+    commands.approve_command = define_approve(app, commands.approve);
 }
 
 int run_chosen(const Commands &commands, const GlobalOptions &global)
@@ -23,6 +24,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_token(commands.token, palette_for(global.color));
     if (commands.doctor_command != nullptr && commands.doctor_command->parsed())
         return run_doctor(commands.doctor, palette_for(global.color), global.verbose);
+    if (commands.approve_command != nullptr && commands.approve_command->parsed())
+        return run_approve(commands.approve, palette_for(global.color));
     return -1;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app.hpp"
+#include "approve_command.hpp"
 #include "doctor_command.hpp"
 #include "keygen.hpp"
 #include "profile_command.hpp"
@@ -23,6 +24,8 @@ struct Commands {
     CLI::App *token_command = nullptr;
     DoctorOptions doctor;
     CLI::App *doctor_command = nullptr;
+    ApproveOptions approve;
+    CLI::App *approve_command = nullptr;
 };
 
 void define_commands(CLI::App &app, Commands &commands);

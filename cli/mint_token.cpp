@@ -1,5 +1,5 @@
-// Builds, checks and signs a session token's claims. The library refuses claims the server
-// would turn away, so a token that is minted is one the server can accept.
+// Builds, checks and signs a token's claims. The library refuses claims the server would
+// turn away, so a token that is minted is one the server can accept.
 #include "mint_token.hpp"
 
 #include <claims.hpp>
@@ -28,6 +28,10 @@ std::string claim_origin(std::string_view claim)
         return "the server's redline.cluster_id";
     if (claim == "amr")
         return "the authentication methods";
+    if (claim == "op")
+        return "the operation";
+    if (claim == "obj")
+        return "the object";
     return fmt::format("the token's {} claim", claim);
 }
 
@@ -45,20 +49,19 @@ long long parse_token_ttl(std::string_view text)
     return *seconds;
 }
 
-std::string mint_session_token(const token::SecretKey &key, const SessionTokenRequest &request)
+namespace {
+
+// Fills in what every token has besides its purpose (times, a fresh id), then signs.
+std::string sign_claims(const token::SecretKey &key, token::Claims claims, token::UnixSeconds now,
+                        long long ttl_seconds, const std::vector<std::string> &amr)
 {
-    token::Claims claims;
-    claims.sub = request.role;
-    claims.env = request.environment;
-    claims.cid = request.cluster_id;
-    claims.scope = token::Scope::session;
-    claims.iat = request.now;
-    claims.exp = request.now + request.ttl_seconds;
+    claims.iat = now;
+    claims.exp = now + ttl_seconds;
     auto jti = token::new_token_id();
     if (!jti)
         throw std::runtime_error("the system's random generator failed: no token was signed");
     claims.jti = *jti;
-    claims.amr = request.amr;
+    claims.amr = amr;
 
     auto payload = token::serialize_claims(claims);
     if (!payload.ok()) {
@@ -76,6 +79,30 @@ std::string mint_session_token(const token::SecretKey &key, const SessionTokenRe
     if (!signed_token.ok())
         throw std::runtime_error(fmt::format("cannot sign the token: {}", token::describe(signed_token.error)));
     return signed_token.token;
+}
+
+} // namespace
+
+std::string mint_session_token(const token::SecretKey &key, const SessionTokenRequest &request)
+{
+    token::Claims claims;
+    claims.sub = request.role;
+    claims.env = request.environment;
+    claims.cid = request.cluster_id;
+    claims.scope = token::Scope::session;
+    return sign_claims(key, claims, request.now, request.ttl_seconds, request.amr);
+}
+
+std::string mint_approval_token(const token::SecretKey &key, const ApprovalTokenRequest &request)
+{
+    token::Claims claims;
+    claims.sub = request.for_role;
+    claims.env = request.environment;
+    claims.cid = request.cluster_id;
+    claims.scope = token::Scope::approve;
+    claims.op = request.operation;
+    claims.obj = request.object;
+    return sign_claims(key, claims, request.now, request.ttl_seconds, request.amr);
 }
 
 } // namespace redline::cli

@@ -1,5 +1,6 @@
-// Mints a session token: the claims that bind it to one role, environment and cluster for a
-// short time, signed with the person's key and naming that key's id in the footer.
+// Mints redline's tokens: the claims that bind one to a role, environment and cluster for a
+// short time (a session, or an approval of one operation on one object), signed with the
+// person's key and naming that key's id in the footer.
 #pragma once
 
 #include <keys.hpp>
@@ -32,5 +33,24 @@ struct SessionTokenRequest {
 // jti, and the footer {"kid": k4.pid of the key}. Throws std::runtime_error when a value
 // cannot be carried in a token (the server reported a cluster id that is not a number...).
 std::string mint_session_token(const token::SecretKey &key, const SessionTokenRequest &request);
+
+// How long an approval lasts when `redline approve --ttl` is not given.
+inline constexpr long long default_approval_ttl = 30 * 60;
+
+struct ApprovalTokenRequest {
+    std::string operation;   // op: a redline.protected name ("drop_table")
+    std::string object;      // obj: the identity the server prints ("public.orders")
+    std::string for_role;    // sub: the login role that will run the operation
+    std::string environment; // env: as the server reports redline.environment
+    std::string cluster_id;  // cid: as the server reports redline.cluster_id
+    token::UnixSeconds now = 0;
+    long long ttl_seconds = default_approval_ttl;
+    std::vector<std::string> amr; // how the approver showed presence
+};
+
+// The v4.public approval token for `request`: scope approve, op, obj, sub, iat now, exp now +
+// ttl, a fresh jti and the key id in the footer, like a session token. Throws
+// std::runtime_error as mint_session_token does.
+std::string mint_approval_token(const token::SecretKey &key, const ApprovalTokenRequest &request);
 
 } // namespace redline::cli
