@@ -5,6 +5,7 @@
 #include "app.hpp"
 #include "approve_command.hpp"
 #include "doctor_command.hpp"
+#include "enroll_command.hpp"
 #include "keygen.hpp"
 #include "profile_command.hpp"
 #include "token_command.hpp"
@@ -22,6 +23,8 @@ struct Commands {
     CLI::App *profile_command = nullptr;
     TokenOptions token;
     CLI::App *token_command = nullptr;
+    EnrollOptions enroll;
+    CLI::App *enroll_command = nullptr;
     DoctorOptions doctor;
     CLI::App *doctor_command = nullptr;
     ApproveOptions approve;
