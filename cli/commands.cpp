@@ -13,6 +13,7 @@ void define_commands(CLI::App &app, Commands &commands)
     commands.enroll_command = define_enroll(app, commands.enroll);
     commands.doctor_command = define_doctor(app, commands.doctor);
     commands.approve_command = define_approve(app, commands.approve);
+    commands.request_command = define_request(app, commands.request);
 }
 
 int run_chosen(const Commands &commands, const GlobalOptions &global)
@@ -29,6 +30,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_doctor(commands.doctor, palette_for(global.color), global.verbose);
     if (commands.approve_command != nullptr && commands.approve_command->parsed())
         return run_approve(commands.approve, palette_for(global.color));
+    if (commands.request_command != nullptr && commands.request_command->parsed())
+        return run_request(commands.request, palette_for(global.color));
     return -1;
 }
 

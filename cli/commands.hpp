@@ -8,6 +8,7 @@
 #include "enroll_command.hpp"
 #include "keygen.hpp"
 #include "profile_command.hpp"
+#include "request_command.hpp"
 #include "token_command.hpp"
 
 namespace CLI {
@@ -29,6 +30,8 @@ struct Commands {
     CLI::App *doctor_command = nullptr;
     ApproveOptions approve;
     CLI::App *approve_command = nullptr;
+    RequestOptions request;
+    CLI::App *request_command = nullptr;
 };
 
 void define_commands(CLI::App &app, Commands &commands);

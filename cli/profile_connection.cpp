@@ -36,14 +36,20 @@ std::string one_line(const char *message)
     return out.empty() ? "unknown error" : out;
 }
 
-PqConnection connect_profile(const Profile &profile)
+PqConnection connect_profile(const Profile &profile, const std::string &session_token)
 {
+    // A token is base64url and dots: anything else could smuggle in options of its own.
+    if (session_token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+        std::string::npos)
+        throw std::runtime_error("the session token holds characters no token has: pass it exactly as redline token "
+                                 "printed it");
     std::string conninfo = profile_conninfo(profile);
+    std::string options = "-c redline.session_token=" + session_token;
     // dbname expands a whole connection string or URI; a DSN that names its own
     // application_name keeps it. options comes after it and replaces PGOPTIONS (an empty
     // value would let libpq fall back to PGOPTIONS, hence the explicit empty token).
     const char *keywords[] = {"dbname", "fallback_application_name", "options", nullptr};
-    const char *values[] = {conninfo.c_str(), "redline", "-c redline.session_token=", nullptr};
+    const char *values[] = {conninfo.c_str(), "redline", options.c_str(), nullptr};
     PqConnection conn(PQconnectdbParams(keywords, values, 1));
     if (conn == nullptr)
         throw std::runtime_error("out of memory while connecting");

@@ -30,8 +30,10 @@ std::string one_line(const char *message);
 // Connects as `profile` says (libpq finds the password in ~/.pgpass or the service file).
 // The connection presents no session token, even when PGOPTIONS carries one: asking a server
 // a question must never spend a token meant for the session that follows; its notices are
-// not shown. Throws std::runtime_error with one line that says what to check next.
-PqConnection connect_profile(const Profile &profile);
+// not shown. A command that must write (to try a statement it then rolls back) presents
+// `session_token` instead, at connect, where no statement log sees it. Throws
+// std::runtime_error with one line that says what to check next.
+PqConnection connect_profile(const Profile &profile, const std::string &session_token = {});
 
 // The single value `query` returns, or nullopt with `error` set to the server's one line.
 std::optional<std::string> single_value(PGconn *conn, const char *query, std::string &error);
