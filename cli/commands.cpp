@@ -11,6 +11,7 @@ void define_commands(CLI::App &app, Commands &commands)
     commands.profile_command = define_profile(app, commands.profile);
     commands.token_command = define_token(app, commands.token);
     commands.enroll_command = define_enroll(app, commands.enroll);
+    commands.status_command = define_status(app, commands.status);
     commands.doctor_command = define_doctor(app, commands.doctor);
     commands.approve_command = define_approve(app, commands.approve);
     commands.request_command = define_request(app, commands.request);
@@ -26,6 +27,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_token(commands.token, palette_for(global.color));
     if (commands.enroll_command != nullptr && commands.enroll_command->parsed())
         return run_enroll(commands.enroll, palette_for(global.color), global.verbose);
+    if (commands.status_command != nullptr && commands.status_command->parsed())
+        return run_status(commands.status, palette_for(global.color), global.verbose);
     if (commands.doctor_command != nullptr && commands.doctor_command->parsed())
         return run_doctor(commands.doctor, palette_for(global.color), global.verbose);
     if (commands.approve_command != nullptr && commands.approve_command->parsed())

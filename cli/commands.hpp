@@ -9,6 +9,7 @@
 #include "keygen.hpp"
 #include "profile_command.hpp"
 #include "request_command.hpp"
+#include "status_command.hpp"
 #include "token_command.hpp"
 
 namespace CLI {
@@ -26,6 +27,8 @@ struct Commands {
     CLI::App *token_command = nullptr;
     EnrollOptions enroll;
     CLI::App *enroll_command = nullptr;
+    StatusOptions status;
+    CLI::App *status_command = nullptr;
     DoctorOptions doctor;
     CLI::App *doctor_command = nullptr;
     ApproveOptions approve;
