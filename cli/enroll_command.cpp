@@ -85,7 +85,7 @@ int run(const EnrollOptions &options, const Palette &palette, bool verbose)
     QueryRows result;
     try {
         result = run_query(conn.get(), statement);
-    } catch (const ServerError &e) {
+    } catch (const QueryError &e) {
         std::string advice = enroll_refusal_advice(e.sqlstate, e.hint);
         throw Refusal{exit_server_refused,
                       fmt::format("the server refused the enrolment: {}{}{}", e.what(),

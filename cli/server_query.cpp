@@ -29,9 +29,8 @@ QueryRows run_query(PGconn *conn, const std::string &sql)
     PqResult res(PQexec(conn, sql.c_str()));
     if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
         std::string primary = field(res.get(), PG_DIAG_MESSAGE_PRIMARY);
-        throw ServerError(field(res.get(), PG_DIAG_SQLSTATE),
-                          primary.empty() ? one_line(PQerrorMessage(conn)) : primary,
-                          field(res.get(), PG_DIAG_MESSAGE_DETAIL), field(res.get(), PG_DIAG_MESSAGE_HINT));
+        throw QueryError(field(res.get(), PG_DIAG_SQLSTATE), primary.empty() ? one_line(PQerrorMessage(conn)) : primary,
+                         field(res.get(), PG_DIAG_MESSAGE_DETAIL), field(res.get(), PG_DIAG_MESSAGE_HINT));
     }
     QueryRows rows;
     int columns = PQnfields(res.get());

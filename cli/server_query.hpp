@@ -15,9 +15,9 @@ typedef struct pg_conn PGconn;
 namespace redline::cli {
 
 // An error the server raised for a query (not a failed connection).
-class ServerError : public std::runtime_error {
+class QueryError : public std::runtime_error {
 public:
-    ServerError(std::string sqlstate, const std::string &message, std::string detail, std::string hint)
+    QueryError(std::string sqlstate, const std::string &message, std::string detail, std::string hint)
         : std::runtime_error(message), sqlstate(std::move(sqlstate)), detail(std::move(detail)), hint(std::move(hint))
     {
     }
@@ -37,7 +37,7 @@ inline constexpr unsigned int8_oid = 20;
 inline constexpr unsigned int2_oid = 21;
 inline constexpr unsigned int4_oid = 23;
 
-// Runs `sql` (one statement, text results). Throws ServerError for anything but rows.
+// Runs `sql` (one statement, text results). Throws QueryError for anything but rows.
 QueryRows run_query(PGconn *conn, const std::string &sql);
 
 // From now on, the primary message of every NOTICE or WARNING the server sends on `conn`

@@ -61,7 +61,7 @@ StatusReport read_report(PGconn *conn, const Profile &profile)
     try {
         report.fields = status_fields(run_query(conn, "SELECT * FROM redline.status()"));
         return report;
-    } catch (const ServerError &e) {
+    } catch (const QueryError &e) {
         // No schema redline, or one without status(): the extension is not created here.
         if (e.sqlstate != "3F000" && e.sqlstate != "42883")
             throw std::runtime_error(fmt::format("redline.status() failed on the server of profile \"{}\": {}{}",
@@ -79,7 +79,7 @@ StatusReport read_report(PGconn *conn, const Profile &profile)
             if (value == "auto" && env)
                 value = token_requirement_name(environment_defaults(*env).require_token);
             report.fields.push_back(StatusField{name, value, StatusField::Kind::text});
-        } catch (const ServerError &e) {
+        } catch (const QueryError &e) {
             throw std::runtime_error(fmt::format(
                 "the server of profile \"{}\" does not know redline.{} ({}): redline is not loaded there; add it to "
                 "shared_preload_libraries and restart the server",
