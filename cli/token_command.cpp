@@ -1,6 +1,7 @@
 // The order matters: what can fail without the network (profile, method, key) fails first;
 // the server is asked once; the person is asked last, once what they confirm is known.
 #include "token_command.hpp"
+#include "command_refusal.hpp"
 #include "mint_token.hpp"
 #include "presence_gate.hpp"
 #include "profiles.hpp"
@@ -23,13 +24,6 @@ namespace redline::cli {
 
 namespace {
 
-// A refusal with its own exit code; anything else that fails is a runtime_error (exit 1).
-struct Refusal {
-    int code;
-    std::string message;
-    bool danger = false; // a sign that the person may be about to act on the wrong server
-};
-
 int run(const TokenOptions &options, const Palette &palette)
 {
     long long ttl = parse_token_ttl(options.ttl);
@@ -39,7 +33,7 @@ int run(const TokenOptions &options, const Palette &palette)
     try {
         require_presence_method(method, profile.pam_service);
     } catch (const PresenceRefused &refused) {
-        throw Refusal{refused.exit_code(), refused.what()};
+        throw CommandRefusal{refused.exit_code(), refused.what()};
     }
 
     std::filesystem::path key_file = signing_key_file(profile);
@@ -48,11 +42,11 @@ int run(const TokenOptions &options, const Palette &palette)
     ServerIdentity server = read_server_identity(profile, options.role.empty());
     std::string expected = environment_name(profile.environment);
     if (server.environment != expected)
-        throw Refusal{exit_environment_differs,
-                      fmt::format("profile {} says {} but the server reports {}: no token was signed; check the "
-                                  "profile's service or DSN (redline profile list)",
-                                  profile.name, expected, server.environment),
-                      true};
+        throw CommandRefusal{exit_environment_differs,
+                             fmt::format("profile {} says {} but the server reports {}: no token was signed; check the "
+                                         "profile's service or DSN (redline profile list)",
+                                         profile.name, expected, server.environment),
+                             true};
 
     PresenceRequest presence;
     presence.method = method;
@@ -64,7 +58,7 @@ int run(const TokenOptions &options, const Palette &palette)
     try {
         amr = prove_presence(presence, palette);
     } catch (const PresenceRefused &refused) {
-        throw Refusal{refused.exit_code(), refused.what()};
+        throw CommandRefusal{refused.exit_code(), refused.what()};
     }
 
     SessionTokenRequest request;
@@ -116,10 +110,8 @@ int run_token(const TokenOptions &options, const Palette &palette)
 {
     try {
         return run(options, palette);
-    } catch (const Refusal &refusal) {
-        fmt::text_style style = refusal.danger ? palette.danger : fmt::text_style{};
-        std::fputs(fmt::format("{}\n", fmt::styled("redline: " + refusal.message, style)).c_str(), stderr);
-        return refusal.code;
+    } catch (const CommandRefusal &refusal) {
+        return report_refusal(refusal, palette);
     }
 }
 

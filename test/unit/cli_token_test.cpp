@@ -1,7 +1,7 @@
 // Runs `redline token` as a user would, without a server: everything that can be refused
 // before connecting is, with its documented exit code and one line on stderr. Minting
 // against a running server is covered by the server's end-to-end tests.
-#include "run_process.hpp"
+#include "cli_home.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,49 +16,17 @@
 namespace {
 
 namespace fs = std::filesystem;
+using redline::test::nowhere;
 using redline::test::ProcessResult;
-using redline::test::run_process;
 
-// A server that is not there: a connection attempt fails at once, and says so.
-constexpr const char *nowhere = "host=/nonexistent/redline-test port=1 connect_timeout=2 user=alice dbname=app";
-
-class TokenCommand : public testing::Test {
+class TokenCommand : public redline::test::CliHome {
 protected:
-    void SetUp() override
-    {
-        char tmpl[] = "/tmp/redline-token-test.XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        home_ = tmpl;
-        ::setenv("XDG_CONFIG_HOME", (home_ / "config").c_str(), 1);
-    }
     void TearDown() override
     {
-        ::unsetenv("XDG_CONFIG_HOME");
         ::unsetenv("PAM_WRAPPER");
         ::unsetenv("PAM_WRAPPER_SERVICE_DIR");
-        fs::remove_all(home_);
+        CliHome::TearDown();
     }
-    static ProcessResult redline(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), REDLINE_BINARY);
-        return run_process(args);
-    }
-    static void add_profile(const std::string &name, const std::string &env, const std::string &auth)
-    {
-        auto r = redline({"profile", "add", name, "--dsn", nowhere, "--env", env, "--auth", auth});
-        ASSERT_EQ(r.exit_code, 0) << r.err;
-    }
-    static void keygen() { ASSERT_EQ(redline({"keygen", "--label", "laptop"}).exit_code, 0); }
-    static void expect_refused(const ProcessResult &r, int code, const std::string &words)
-    {
-        EXPECT_EQ(r.exit_code, code) << r.err;
-        EXPECT_EQ(r.out, "") << "no token may be printed";
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        EXPECT_EQ(r.err.rfind("redline: ", 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
-    }
-
-    fs::path home_;
 };
 
 TEST_F(TokenCommand, HelpDocumentsTheExitCodes)
