@@ -10,6 +10,7 @@ void define_commands(CLI::App &app, Commands &commands)
     commands.keygen_command = define_keygen(app, commands.keygen);
     commands.profile_command = define_profile(app, commands.profile);
     commands.token_command = define_token(app, commands.token);
+    commands.connect_command = define_connect(app, commands.connect);
     commands.enroll_command = define_enroll(app, commands.enroll);
     commands.status_command = define_status(app, commands.status);
     commands.doctor_command = define_doctor(app, commands.doctor);
@@ -25,6 +26,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_profile(commands.profile, palette_for(global.color));
     if (commands.token_command != nullptr && commands.token_command->parsed())
         return run_token(commands.token, palette_for(global.color));
+    if (commands.connect_command != nullptr && commands.connect_command->parsed())
+        return run_connect(commands.connect, global.color);
     if (commands.enroll_command != nullptr && commands.enroll_command->parsed())
         return run_enroll(commands.enroll, palette_for(global.color), global.verbose);
     if (commands.status_command != nullptr && commands.status_command->parsed())

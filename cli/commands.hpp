@@ -4,6 +4,7 @@
 
 #include "app.hpp"
 #include "approve_command.hpp"
+#include "connect_command.hpp"
 #include "doctor_command.hpp"
 #include "enroll_command.hpp"
 #include "keygen.hpp"
@@ -25,6 +26,8 @@ struct Commands {
     CLI::App *profile_command = nullptr;
     TokenOptions token;
     CLI::App *token_command = nullptr;
+    ConnectOptions connect;
+    CLI::App *connect_command = nullptr;
     EnrollOptions enroll;
     CLI::App *enroll_command = nullptr;
     StatusOptions status;
