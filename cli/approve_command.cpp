@@ -4,6 +4,7 @@
 // approver is asked to confirm.
 #include "approve_command.hpp"
 #include "approval_target.hpp"
+#include "command_refusal.hpp"
 #include "mint_token.hpp"
 #include "presence_gate.hpp"
 #include "profile_connection.hpp"
@@ -27,12 +28,6 @@
 namespace redline::cli {
 
 namespace {
-
-struct Refusal {
-    int code;
-    std::string message;
-    bool danger = false; // a sign that the approver may be about to act on the wrong server
-};
 
 // What the server can say about an approval before it is signed. Each is nullopt when the
 // session could not ask (a server that gates every query until a session token is shown):
@@ -79,7 +74,7 @@ int run(const ApproveOptions &options, const Palette &palette)
     try {
         require_presence_method(method, profile.pam_service);
     } catch (const PresenceRefused &refused) {
-        throw Refusal{refused.exit_code(), refused.what()};
+        throw CommandRefusal{refused.exit_code(), refused.what()};
     }
 
     std::filesystem::path key_file = signing_key_file(profile);
@@ -89,11 +84,12 @@ int run(const ApproveOptions &options, const Palette &palette)
     ServerIdentity server = read_server_identity(conn.get(), profile, true);
     std::string expected = environment_name(profile.environment);
     if (server.environment != expected)
-        throw Refusal{exit_environment_differs,
-                      fmt::format("profile {} says {} but the server reports {}: no approval was signed; check the "
-                                  "profile's service or DSN (redline profile list)",
-                                  profile.name, expected, server.environment),
-                      true};
+        throw CommandRefusal{
+            exit_environment_differs,
+            fmt::format("profile {} says {} but the server reports {}: no approval was signed; check the "
+                        "profile's service or DSN (redline profile list)",
+                        profile.name, expected, server.environment),
+            true};
     check_second_person(options.for_role, server.session_user);
     ServerFacts facts = read_server_facts(conn.get(), options.for_role);
     conn.reset();
@@ -123,7 +119,7 @@ int run(const ApproveOptions &options, const Palette &palette)
     try {
         amr = prove_presence(presence, palette);
     } catch (const PresenceRefused &refused) {
-        throw Refusal{refused.exit_code(), refused.what()};
+        throw CommandRefusal{refused.exit_code(), refused.what()};
     }
 
     ApprovalTokenRequest request;
@@ -199,10 +195,8 @@ int run_approve(const ApproveOptions &options, const Palette &palette)
 {
     try {
         return run(options, palette);
-    } catch (const Refusal &refusal) {
-        fmt::text_style style = refusal.danger ? palette.danger : fmt::text_style{};
-        std::fputs(fmt::format("{}\n", fmt::styled("redline: " + refusal.message, style)).c_str(), stderr);
-        return refusal.code;
+    } catch (const CommandRefusal &refusal) {
+        return report_refusal(refusal, palette);
     }
 }
 

@@ -5,6 +5,7 @@
 // list this command prints. DROP DATABASE cannot run in a transaction, so it is not tried:
 // the database it names is looked up instead.
 #include "request_command.hpp"
+#include "command_refusal.hpp"
 #include "needed_approvals.hpp"
 #include "presence_gate.hpp"
 #include "profile_connection.hpp"
@@ -35,12 +36,6 @@ constexpr const char *approval_required = "RL200";
 constexpr const char *large_rewrite = "RL201";
 constexpr const char *active_sql_transaction = "25001";
 constexpr const char *lock_not_available = "55P03";
-
-struct Refusal {
-    int code;
-    std::string message;
-    bool danger = false;
-};
 
 std::string read_script(const std::string &file)
 {
@@ -183,11 +178,11 @@ int run(const RequestOptions &options, const Palette &palette)
     ServerIdentity server = read_server_identity(conn.get(), profile, true);
     std::string expected = environment_name(profile.environment);
     if (server.environment != expected)
-        throw Refusal{exit_environment_differs,
-                      fmt::format("profile {} says {} but the server reports {}: nothing was run; check the "
-                                  "profile's service or DSN (redline profile list)",
-                                  profile.name, expected, server.environment),
-                      true};
+        throw CommandRefusal{exit_environment_differs,
+                             fmt::format("profile {} says {} but the server reports {}: nothing was run; check the "
+                                         "profile's service or DSN (redline profile list)",
+                                         profile.name, expected, server.environment),
+                             true};
     std::string role = options.for_role.empty() ? server.session_user : options.for_role;
 
     std::vector<NeededApproval> needed;
@@ -298,10 +293,8 @@ int run_request(const RequestOptions &options, const Palette &palette)
 {
     try {
         return run(options, palette);
-    } catch (const Refusal &refusal) {
-        fmt::text_style style = refusal.danger ? palette.danger : fmt::text_style{};
-        std::fputs(fmt::format("{}\n", fmt::styled("redline: " + refusal.message, style)).c_str(), stderr);
-        return refusal.code;
+    } catch (const CommandRefusal &refusal) {
+        return report_refusal(refusal, palette);
     }
 }
 

@@ -1,12 +1,10 @@
 // Runs `redline approve` and `redline request` as a user would, without a server: what can
 // be refused before connecting is, with its documented exit code and one line on stderr.
 // Approving and requesting against a running server are covered by the end-to-end tests.
-#include "run_process.hpp"
+#include "cli_home.hpp"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -15,42 +13,15 @@
 namespace {
 
 namespace fs = std::filesystem;
-using redline::test::ProcessResult;
-using redline::test::run_process;
 
-constexpr const char *nowhere = "host=/nonexistent/redline-test port=1 connect_timeout=2 user=bob dbname=app";
-
-class ApproveCommand : public testing::Test {
+class ApproveCommand : public redline::test::CliHome {
 protected:
     void SetUp() override
     {
-        char tmpl[] = "/tmp/redline-approve-test.XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        home_ = tmpl;
-        ::setenv("XDG_CONFIG_HOME", (home_ / "config").c_str(), 1);
-        ASSERT_EQ(redline({"keygen", "--label", "laptop"}).exit_code, 0);
-        auto r = redline({"profile", "add", "stage", "--dsn", nowhere, "--env", "staging", "--auth", "none"});
-        ASSERT_EQ(r.exit_code, 0) << r.err;
+        CliHome::SetUp();
+        keygen();
+        add_profile("stage", "staging", "none");
     }
-    void TearDown() override
-    {
-        ::unsetenv("XDG_CONFIG_HOME");
-        fs::remove_all(home_);
-    }
-    static ProcessResult redline(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), REDLINE_BINARY);
-        return run_process(args);
-    }
-    static void expect_refused(const ProcessResult &r, int code, const std::string &words)
-    {
-        EXPECT_EQ(r.exit_code, code) << r.err;
-        EXPECT_EQ(r.out, "") << "nothing may be printed on stdout";
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
-    }
-
-    fs::path home_;
 };
 
 TEST_F(ApproveCommand, HelpDocumentsUsageAndExitCodes)
