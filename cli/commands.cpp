@@ -27,7 +27,7 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
     if (commands.token_command != nullptr && commands.token_command->parsed())
         return run_token(commands.token, palette_for(global.color));
     if (commands.connect_command != nullptr && commands.connect_command->parsed())
-        return run_connect(commands.connect, global.color);
+        return run_connect(commands.connect, global.color, global.verbose);
     if (commands.enroll_command != nullptr && commands.enroll_command->parsed())
         return run_enroll(commands.enroll, palette_for(global.color), global.verbose);
     if (commands.status_command != nullptr && commands.status_command->parsed())

@@ -39,10 +39,12 @@ void say(const std::string &line) { std::fputs(fmt::format("redline: {}\n", line
 
 // The token psql presents in PGOPTIONS, after the person check. Returns PGOPTIONS.
 std::string unlock(const Profile &profile, AuthMethod method, const ServerSession &server, long long ttl,
-                   const std::string &where, const Palette &palette)
+                   const std::string &where, const Palette &palette, bool verbose)
 {
     std::filesystem::path key_file = signing_key_file(profile);
     token::SecretKey key = read_signing_key(key_file);
+    if (verbose)
+        say(fmt::format("signing key {}; confirming presence with {}", key_file.string(), auth_method_name(method)));
 
     PresenceRequest presence;
     presence.method = method;
@@ -70,7 +72,19 @@ std::string unlock(const Profile &profile, AuthMethod method, const ServerSessio
     return pgoptions_with_token(std::getenv("PGOPTIONS"), token);
 }
 
-int run(const ConnectOptions &options, ColorMode mode)
+// psql's command line as a person would type it, for --verbose.
+std::string shown(const std::vector<std::string> &argv)
+{
+    std::string out;
+    for (const std::string &arg : argv) {
+        bool plain = !arg.empty() && arg.find_first_of(" '\"\\$%`") == std::string::npos;
+        out += out.empty() ? "" : " ";
+        out += plain ? arg : fmt::format("'{}'", arg);
+    }
+    return out;
+}
+
+int run(const ConnectOptions &options, ColorMode mode, bool verbose)
 {
     Palette palette = palette_for(mode);
     if (options.no_color)
@@ -89,7 +103,16 @@ int run(const ConnectOptions &options, ColorMode mode)
         require_method();
     std::string psql = find_psql(std::getenv("PG_BIN"), std::getenv("PATH"));
 
+    if (verbose)
+        say(fmt::format("connecting with profile {} ({})", profile.name, profile_conninfo(profile)));
     ServerSession server = read_server_session(profile);
+    if (verbose)
+        say(fmt::format("the server reports environment {}, colour \"{}\"; role \"{}\": require_token {}, {}, {} "
+                        "(from {})",
+                        server.identity.environment, server.color, server.identity.session_user,
+                        token_requirement_name(server.require_token), server.exempt ? "exempt" : "not exempt",
+                        server.locked ? "opens locked" : "opens unlocked",
+                        server.from_status ? "redline.status()" : "SHOW, no extension in this database"));
     const char *expected = environment_name(profile.environment);
     if (server.identity.environment != expected)
         throw CommandRefusal{
@@ -112,7 +135,7 @@ int run(const ConnectOptions &options, ColorMode mode)
     if (server.locked && (options.write || gate)) {
         if (!options.write)
             require_method();
-        child_environment = with_pgoptions(environ, unlock(profile, method, server, ttl, where, palette));
+        child_environment = with_pgoptions(environ, unlock(profile, method, server, ttl, where, palette, verbose));
     } else {
         for (char **entry = environ; *entry != nullptr; ++entry)
             child_environment.emplace_back(*entry);
@@ -142,6 +165,8 @@ int run(const ConnectOptions &options, ColorMode mode)
         say("autocommit is off: each change waits for COMMIT (ROLLBACK drops it)");
     std::vector<std::string> argv = psql_arguments(psql, profile_conninfo(profile), plan, options.psql_args);
 
+    if (verbose)
+        say(fmt::format("starting {}", shown(argv)));
     SignalShield shield;
     TerminalGuard terminal(plan);
     int status = run_child(psql, argv, child_environment);
@@ -180,10 +205,10 @@ CLI::App *define_connect(CLI::App &app, ConnectOptions &options)
     return sub;
 }
 
-int run_connect(const ConnectOptions &options, ColorMode color)
+int run_connect(const ConnectOptions &options, ColorMode color, bool verbose)
 {
     try {
-        return run(options, color);
+        return run(options, color, verbose);
     } catch (const CommandRefusal &refusal) {
         return report_refusal(refusal, options.no_color ? Palette::plain() : palette_for(color));
     }

@@ -29,7 +29,8 @@ struct ConnectOptions {
 // Adds the subcommand.
 CLI::App *define_connect(CLI::App &app, ConnectOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_connect(const ConnectOptions &options, ColorMode color);
+// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1). With
+// `verbose`, says on stderr what was read, decided and started (never the token).
+int run_connect(const ConnectOptions &options, ColorMode color, bool verbose);
 
 } // namespace redline::cli

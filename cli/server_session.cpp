@@ -111,6 +111,7 @@ ServerSession read_server_session(const Profile &profile)
         session.require_token = *requirement;
         session.locked = std::string_view(PQgetvalue(status.get(), 0, 1)) == "t";
         session.exempt = std::string_view(PQgetvalue(status.get(), 0, 2)) == "t";
+        session.from_status = true;
         return session;
     }
 

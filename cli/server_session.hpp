@@ -17,8 +17,9 @@ struct ServerSession {
     ServerIdentity identity; // environment, cluster id, login role (session_user)
     std::string color;       // redline.color as reported; "" when the server reports none
     TokenRequirement require_token = TokenRequirement::none;
-    bool exempt = false; // the login role is in redline.exempt_roles
-    bool locked = false; // a session without a token opens locked (read-only, or gated)
+    bool exempt = false;      // the login role is in redline.exempt_roles
+    bool locked = false;      // a session without a token opens locked (read-only, or gated)
+    bool from_status = false; // read from redline.status(), rather than from the settings
 };
 
 // Connects once with the profile. redline.status() answers where the extension exists in

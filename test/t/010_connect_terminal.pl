@@ -262,9 +262,13 @@ type_line('\q');
 is(finished('exempt quit'), 0, 'exempt session ends');
 
 # 9. Staging, in a database without the extension: orange, autocommit on, psql from PG_BIN.
-start("PG_BIN=$bindir $cli connect stage");
+start("PG_BIN=$bindir $cli connect stage --verbose");
 wait_for(qr/ STAGING \e\[0m postgres\@bare/, 'staging prompt') or BAIL_OUT('no psql prompt');
 like(since(), qr/\e\]11;rgb:ce\/5c\/00\e\\/, 'staging is painted orange');
+like(since(), qr/role "postgres": require_token none, not exempt, opens unlocked \(from SHOW, no extension in this database\)/,
+	'--verbose: what the server says, read without the extension');
+like(since(), qr/starting \Q$bindir\E\/psql '--dbname=host=\S+ port=\d+ dbname=bare user=postgres' -v 'PROMPT1=/,
+	'--verbose: psql from PG_BIN and its command line');
 like(since(), qr/\e\]2;STAGING \x{e2}\x{80}\x{94} stage\e\\/, 'and titled STAGING');
 type_line('\echo autocommit=:AUTOCOMMIT');
 wait_for(qr/autocommit=on/, 'staging autocommit') and pass('AUTOCOMMIT stays on outside production');
