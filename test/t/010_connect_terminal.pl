@@ -65,10 +65,22 @@ sub tmux
 	return $out;
 }
 my @clean_env = ("HOME=$tmp", "PATH=$ENV{PATH}", 'TERM=xterm-256color', "XDG_CONFIG_HOME=$config",
-	'PSQLRC=/dev/null', 'PSQL_HISTORY=/dev/null', 'LANG=C.UTF-8', 'PS1=$ ');
+	'PSQLRC=/dev/null', 'PSQL_HISTORY=/dev/null', 'HISTFILE=/dev/null', 'LANG=C.UTF-8', 'PS1=$ ');
 tmux('-f', '/dev/null', 'new-session', '-d', '-x', '200', '-y', '50', '-s', 'rl',
 	'env', '-i', @clean_env, 'bash', '--norc', '--noprofile');
 tmux('pipe-pane', '-O', '-t', 'rl', "cat >> $pane_log");
+# However the test ends (a bail-out included), the terminal goes, and with it its shell and
+# the pipe, before the temporary directory is removed.
+my $tmux_started = 1;
+END
+{
+	local $?;    # the test's own exit status
+	if ($tmux_started)
+	{
+		system('tmux', '-S', $socket, 'kill-server');
+		usleep(300_000);
+	}
+}
 
 sub pane_bytes
 {
@@ -287,7 +299,6 @@ wait_for(qr/readable.*\bt\b/s, 'gated read') and pass('the gated session reads o
 type_line('\q');
 is(finished('gated quit'), 0, 'gated session ends');
 
-tmux('kill-server');
 assert_no_crash($prod);
 assert_no_crash($stage);
 done_testing();
