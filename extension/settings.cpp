@@ -122,11 +122,10 @@ const char *show_cluster_id()
     return text;
 }
 
-// A session token is taken out of the setting the moment it is set: the stored value is
-// always empty (SHOW, pg_settings and ALTER ROLE ... SET never hold it), the token travels
-// in the setting's private "extra" to the assign hook, which hands it to the session lock
-// and wipes it so that restoring an older value can never present it twice.
-bool check_session_token(char **newval, void **extra, GucSource)
+// Tokens are taken out of their setting the moment it is set: the stored value is always
+// empty (SHOW, pg_settings and ALTER ROLE ... SET never hold it) and the token travels in
+// the setting's private "extra", which only redline reads.
+bool check_token_setting(char **newval, void **extra, GucSource)
 {
     if (*newval == nullptr || (*newval)[0] == '\0')
         return true;
@@ -147,6 +146,8 @@ bool check_session_token(char **newval, void **extra, GucSource)
     return true;
 }
 
+// A session token is handed to the session lock and wiped, so that restoring an older
+// value can never present it twice.
 void assign_session_token(const char *, void *extra)
 {
     auto *token = static_cast<char *>(extra);
@@ -158,29 +159,8 @@ void assign_session_token(const char *, void *extra)
 
 const char *show_session_token() { return ""; }
 
-// Approval tokens are kept in the setting's extra for as long as the setting holds them
-// (SET LOCAL ends with the transaction); the stored and shown value is always empty.
-bool check_approval_token(char **newval, void **extra, GucSource)
-{
-    if (*newval == nullptr || (*newval)[0] == '\0')
-        return true;
-    size_t len = strlen(*newval);
-    auto *copy = static_cast<char *>(malloc(len + 1));
-    char *empty = static_cast<char *>(malloc(1));
-    if (copy == nullptr || empty == nullptr) {
-        free(copy);
-        free(empty);
-        return false;
-    }
-    memcpy(copy, *newval, len + 1);
-    explicit_bzero(*newval, len);
-    free(*newval);
-    empty[0] = '\0';
-    *newval = empty;
-    *extra = copy;
-    return true;
-}
-
+// Approval tokens stay in the extra for as long as the setting holds them (SET LOCAL ends
+// with the transaction).
 void assign_approval_token(const char *, void *extra) { approvals::set_presented(static_cast<const char *>(extra)); }
 
 // Plain-data island: whether `list` is valid, and if not the unknown name and the valid ones.
@@ -337,7 +317,7 @@ void define()
         "Set it with PGOPTIONS='-c redline.session_token=...' or SET. The token is used once and never stored: "
         "this setting always reads back empty.",
         &session_token_setting, "", PGC_USERSET,
-        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_session_token,
+        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_token_setting,
         assign_session_token, show_session_token);
 
     DefineCustomStringVariable(
@@ -371,7 +351,7 @@ void define()
         "Each token approves one operation on one object, is signed by a member of redline_approver other than the "
         "user, and is used once. This setting always reads back empty.",
         &approval_token_setting, "", PGC_USERSET,
-        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_approval_token,
+        GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE, check_token_setting,
         assign_approval_token, show_session_token);
 
     DefineCustomIntVariable("redline.token_max_ttl", "Longest lifetime (exp - iat) a session token may have.",
