@@ -48,11 +48,9 @@ int nneeds = 0;
 int overflow = 0;
 const char *presented = nullptr; // owned by the setting's extra
 
-bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER; }
-
 unsigned enabled_ops()
 {
-    if (!settings::active() || !client_backend() || session_lock::in_bootstrap())
+    if (!settings::active() || !session_lock::client_backend() || session_lock::in_bootstrap())
         return 0;
     return settings::protected_ops();
 }
@@ -312,10 +310,14 @@ void settle(const char *statement)
         if (approved[i].expires == 0)
             continue;
         if (cluster_store::spend(approved[i].digest, approved[i].expires, now) != cluster_store::SpendResult::spent) {
-            NeededApproval n{protected_op_name(static_cast<ProtectedOp>(needs[i].op)), needs[i].obj,
-                             "it was already used (an approval is accepted once)"};
+            // Built inside the C++ region: nothing with a destructor outlives it.
+            PgRefusal *refusal = cpp_entry([&] {
+                NeededApproval n{protected_op_name(static_cast<ProtectedOp>(needs[i].op)), needs[i].obj,
+                                 "it was already used (an approval is accepted once)"};
+                return to_pg(refuse_unapproved(statement, role, {n}));
+            });
             forget();
-            raise_refusal(cpp_entry([&] { return to_pg(refuse_unapproved(statement, role, {n})); }));
+            raise_refusal(refusal);
         }
         ereport(LOG, (errmsg("redline: %s of %s by \"%s\" approved by key %s of \"%s\"",
                              protected_op_name(static_cast<ProtectedOp>(needs[i].op)), needs[i].obj, role,

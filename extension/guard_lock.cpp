@@ -5,7 +5,9 @@
 // redline's own CREATE/ALTER EXTENSION. Everything else is refused before it starts.
 #include "guard_lock.hpp"
 #include "boundary.hpp"
+#include "ddl_classify.hpp"
 #include "refusal_pg.hpp"
+#include "row_budget.hpp"
 #include "session_lock.hpp"
 
 extern "C" {
@@ -175,31 +177,7 @@ const char *qualified(Oid relid)
     return quote_qualified_identifier(schema, name);
 }
 
-const char *command_name(CmdType cmd)
-{
-    switch (cmd) {
-    case CMD_INSERT:
-        return "INSERT";
-    case CMD_UPDATE:
-        return "UPDATE";
-    case CMD_DELETE:
-        return "DELETE";
-    case CMD_MERGE:
-        return "MERGE";
-    default:
-        return "SELECT";
-    }
-}
-
 const char *tag_of(Node *stmt) { return GetCommandTagName(CreateCommandTag(stmt)); }
-
-const char *lock_mode_name(LOCKMODE mode)
-{
-    static const char *const names[] = {
-        "",      "ACCESS SHARE",        "ROW SHARE", "ROW EXCLUSIVE",   "SHARE UPDATE EXCLUSIVE",
-        "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"};
-    return mode >= 1 && mode <= 8 ? names[mode] : "an unknown";
-}
 
 const char *rangevar_name(RangeVar *rv)
 {
@@ -227,7 +205,7 @@ void check_executor(QueryDesc *qd, int eflags)
                 refuse_gated(psprintf("reading %s", qualified(rte->relid)));
             if ((rte->requiredPerms & ~ACL_SELECT) == 0 || temporary_relation(rte->relid))
                 continue;
-            const char *what = ps->commandType != CMD_SELECT ? command_name(ps->commandType)
+            const char *what = ps->commandType != CMD_SELECT ? row_budget::command_name(ps->commandType)
                                : ps->rowMarks != NIL         ? "SELECT ... FOR UPDATE/SHARE"
                                                              : "a data-modifying WITH query";
             if (ps->commandType != CMD_SELECT && ps->hasModifyingCTE)
@@ -362,7 +340,7 @@ UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand)
         foreach (lc, lock->relations) {
             if (!existing_temporary(lfirst_node(RangeVar, lc)))
                 refuse_write(psprintf("LOCK TABLE %s IN %s MODE", rangevar_name(lfirst_node(RangeVar, lc)),
-                                      lock_mode_name(lock->mode)));
+                                      ddl_classify::lock_name(lock->mode)));
         }
         return UtilityVerdict::allow;
     }

@@ -88,22 +88,6 @@ bool inserts_literal_rows(const QueryDesc *qd)
     return source == nullptr || IsA(source, ValuesScan) || (IsA(source, Result) && outerPlan(source) == nullptr);
 }
 
-const char *command_name(CmdType op)
-{
-    switch (op) {
-    case CMD_INSERT:
-        return "INSERT";
-    case CMD_UPDATE:
-        return "UPDATE";
-    case CMD_DELETE:
-        return "DELETE";
-    case CMD_MERGE:
-        return "MERGE";
-    default:
-        return "statement";
-    }
-}
-
 Oid first_result_relation(const PlannedStmt *stmt, List *result_relations)
 {
     if (result_relations == NIL)
@@ -224,6 +208,22 @@ void on_finish(QueryDesc *qd)
                                    : refuse_row_budget(verb, target, rows, limit));
     });
     raise_refusal(refusal);
+}
+
+const char *command_name(CmdType op)
+{
+    switch (op) {
+    case CMD_INSERT:
+        return "INSERT";
+    case CMD_UPDATE:
+        return "UPDATE";
+    case CMD_DELETE:
+        return "DELETE";
+    case CMD_MERGE:
+        return "MERGE";
+    default:
+        return "statement";
+    }
 }
 
 } // namespace redline::row_budget

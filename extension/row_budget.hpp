@@ -17,4 +17,7 @@ void on_start(QueryDesc *qd, int eflags);
 // and so roll back a statement over budget or off its stated count.
 void on_finish(QueryDesc *qd);
 
+// "INSERT", "UPDATE", "DELETE", "MERGE"; "statement" for anything else.
+const char *command_name(CmdType op);
+
 } // namespace redline::row_budget

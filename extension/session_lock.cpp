@@ -39,8 +39,6 @@ int bootstrap_depth = 0;
 LocalTransactionId forced_lxid = InvalidLocalTransactionId;
 bool forced_saved = false;
 
-bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER; }
-
 int64 statement_time() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentStatementStartTimestamp())); }
 
 void drop_pending()
@@ -81,6 +79,8 @@ void banner()
 } // namespace
 
 bool statement_work_due = true; // the banner is due at the first statement
+
+bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER; }
 
 bool subject()
 {

@@ -18,6 +18,9 @@ namespace redline::session_lock {
 bool subject();
 void forget_subject();
 
+// A session a person or application opened (a backend or a walsender), not a worker.
+bool client_backend();
+
 // True when the lock is in force for the current statement: subject(), not unlocked (or
 // the unlock expired), and not inside redline's own CREATE/ALTER EXTENSION.
 bool locked();
