@@ -6,12 +6,14 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/red
 MODULE_big = redline
 
 # One line: CMakeLists.txt reads it.
-PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp
 PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp scratch_tables.cpp \
              refusal_pg.cpp guard_where.cpp row_budget.cpp cluster_store.cpp session_lock.cpp \
              guard_lock.cpp token_check.cpp approvals.cpp recycle_bin.cpp ddl_classify.cpp \
              hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp hook_access.cpp \
-             sql_status.cpp sql_keys.cpp sql_ddl.cpp selftest.cpp
+             sql_status.cpp sql_keys.cpp sql_ddl.cpp selftest.cpp \
+             audit_queue.cpp audit_table.cpp audit_log.cpp audit_statement.cpp audit_worker.cpp \
+             guard_audit_table.cpp sql_audit.cpp
 # The token library (token/), shared with the CLI: keys, PASERK, PASETO, claims, checks.
 TOKEN_SRCS = base64url.cpp claims.cpp constant_time.cpp footer.cpp keys.cpp paserk.cpp paseto.cpp \
              rfc3339.cpp strict_json.cpp session_check.cpp duration.cpp

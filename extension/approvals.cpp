@@ -1,5 +1,7 @@
 // Approvals of protected operations: what a statement destroys, and the tokens that allow it.
 #include "approvals.hpp"
+#include "audit_log.hpp"
+#include "audit_table.hpp"
 #include "boundary.hpp"
 #include "cluster_store.hpp"
 #include "protected_ops.hpp"
@@ -233,6 +235,13 @@ void install()
 
 void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg)
 {
+    // Removing the audit log is always a protected operation, however redline.protected
+    // is set (rule 8): it goes only with a second person's approval.
+    if (access == OAT_DROP && class_id == RelationRelationId && sub_id == 0 && settings::active() &&
+        session_lock::client_backend() && !session_lock::in_bootstrap() && object_id == audit_table::oid()) {
+        note_relation(op_drop_table, object_id, 0);
+        return;
+    }
     unsigned ops = enabled_ops();
     if (ops == 0)
         return;
@@ -322,6 +331,8 @@ void settle(const char *statement)
         ereport(LOG, (errmsg("redline: %s of %s by \"%s\" approved by key %s of \"%s\"",
                              protected_op_name(static_cast<ProtectedOp>(needs[i].op)), needs[i].obj, role,
                              approved[i].kid, approved[i].approver)));
+        audit::approval_used(protected_op_name(static_cast<ProtectedOp>(needs[i].op)), needs[i].obj, approved[i].kid,
+                             approved[i].approver);
     }
     forget();
     pfree(approved);
@@ -364,6 +375,7 @@ void require_rewrite(Oid relid, const char *statement, const char *lock, bool re
         }));
     ereport(LOG, (errmsg("redline: rewrite of %s by \"%s\" approved by key %s of \"%s\"", need.obj, role, approved.kid,
                          approved.approver)));
+    audit::approval_used("rewrite", need.obj, approved.kid, approved.approver);
 }
 
 void check_alter_system(AlterSystemStmt *stmt)

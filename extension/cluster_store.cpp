@@ -104,8 +104,8 @@ void load_spent()
     FreeFile(file);
 }
 
-// Replaces `path` by `content` atomically and durably: a temporary file, fsync, rename,
-// fsync of the directory. Errors are raised at `elevel`.
+} // namespace
+
 bool replace_file(const char *path, const char *temp, const StringInfo content, int elevel)
 {
     int fd = OpenTransientFile(temp, O_WRONLY | O_CREAT | O_TRUNC | PG_BINARY);
@@ -133,6 +133,8 @@ bool replace_file(const char *path, const char *temp, const StringInfo content, 
     CloseTransientFile(fd);
     return durable_rename(temp, path, elevel) == 0;
 }
+
+namespace {
 
 bool write_keys(int elevel)
 {

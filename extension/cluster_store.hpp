@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "lib/stringinfo.h"
 }
 
 namespace redline::cluster_store {
@@ -21,6 +22,10 @@ struct Key {
     int64 created; // Unix seconds
     int64 revoked; // Unix seconds, 0 = valid
 };
+
+// Replaces `path` (relative to the data directory) by `content` atomically and durably: a
+// temporary file, fsync, rename, fsync of the directory. Errors are raised at `elevel`.
+bool replace_file(const char *path, const char *temp, const StringInfo content, int elevel);
 
 // Installs the shared memory request and startup hooks (from _PG_init).
 void install();

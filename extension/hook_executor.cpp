@@ -1,7 +1,9 @@
 // ExecutorStart/Run/Finish hooks: the write lock refuses before anything is set up; the
 // row budget counts what a statement changed after it ran completely and before its
 // transaction can commit.
+#include "audit_statement.hpp"
 #include "boundary.hpp"
+#include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "refusal_pg.hpp"
@@ -26,20 +28,32 @@ void redline_executor_start(QueryDesc *qd, int eflags)
 {
     session_lock::on_statement();
     guard_lock::check_executor(qd, eflags);
+    guard_audit_table::check_executor(qd);
     if (prev_executor_start != nullptr)
         prev_executor_start(qd, eflags);
     else
         standard_ExecutorStart(qd, eflags);
     if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_start(qd, eflags);
+    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0)
+        audit_statement::executor_started(qd);
 }
 
 void run_next(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
 {
-    if (prev_executor_run != nullptr)
-        prev_executor_run(qd, direction, count, execute_once);
-    else
-        standard_ExecutorRun(qd, direction, count, execute_once);
+    audit_statement::depth++;
+    PG_TRY();
+    {
+        if (prev_executor_run != nullptr)
+            prev_executor_run(qd, direction, count, execute_once);
+        else
+            standard_ExecutorRun(qd, direction, count, execute_once);
+    }
+    PG_FINALLY();
+    {
+        audit_statement::depth--;
+    }
+    PG_END_TRY();
 }
 
 // In a locked session, core's read-only refusal (the backstop, e.g. nextval() on a
@@ -86,12 +100,23 @@ void redline_executor_finish(QueryDesc *qd)
     // A token presented by set_config() in this statement is checked before it ends, so a
     // refusal belongs to the statement that presented it.
     session_lock::on_statement();
-    if (prev_executor_finish != nullptr)
-        prev_executor_finish(qd);
-    else
-        standard_ExecutorFinish(qd);
+    audit_statement::depth++;
+    PG_TRY();
+    {
+        if (prev_executor_finish != nullptr)
+            prev_executor_finish(qd);
+        else
+            standard_ExecutorFinish(qd);
+    }
+    PG_FINALLY();
+    {
+        audit_statement::depth--;
+    }
+    PG_END_TRY();
     if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_finish(qd);
+    // After the row budget: a statement it rolls back is recorded as refused, not written.
+    audit_statement::executor_finished(qd);
 }
 
 } // namespace

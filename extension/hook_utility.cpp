@@ -2,7 +2,11 @@
 // SET, DISCARD ALL locking again, and a note when an EXPLAIN only shows a plan, so guards
 // that refuse execution do not refuse a look at the plan.
 #include "approvals.hpp"
+#include "audit_log.hpp"
+#include "audit_queue.hpp"
+#include "audit_statement.hpp"
 #include "ddl_classify.hpp"
+#include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "recycle_bin.hpp"
@@ -72,12 +76,59 @@ void call_lifted(guard_lock::UtilityVerdict verdict, PlannedStmt *pstmt, const c
     PG_END_TRY();
 }
 
+// Statements that need a database nobody is connected to: redline's audit writer leaves it.
+void leave_database_for(Node *stmt)
+{
+    if (IsA(stmt, DropdbStmt)) {
+        audit_queue::dismiss_writer(castNode(DropdbStmt, stmt)->dbname);
+    } else if (IsA(stmt, RenameStmt) && castNode(RenameStmt, stmt)->renameType == OBJECT_DATABASE) {
+        audit_queue::dismiss_writer(castNode(RenameStmt, stmt)->subname);
+    } else if (IsA(stmt, AlterDatabaseStmt)) {
+        audit_queue::dismiss_writer(castNode(AlterDatabaseStmt, stmt)->dbname);
+    } else if (IsA(stmt, CreatedbStmt)) {
+        const char *template_db = "template1";
+        ListCell *lc;
+        foreach (lc, castNode(CreatedbStmt, stmt)->options) {
+            auto *opt = lfirst_node(DefElem, lc);
+            if (strcmp(opt->defname, "template") == 0 && opt->arg != nullptr)
+                template_db = defGetString(opt);
+        }
+        audit_queue::dismiss_writer(template_db);
+    }
+}
+
+// SET/RESET of a redline policy setting in a session is a policy change (redline.audit
+// itself is noted by its check hook, which also sees set_config()).
+void note_policy_setting(VariableSetStmt *set)
+{
+    static const char *const personal[] = {"redline.session_token", "redline.approval_token", "redline.expect_rows",
+                                           "redline.audit"};
+    if (set->name == nullptr || strncmp(set->name, "redline.", 8) != 0)
+        return;
+    for (const char *name : personal)
+        if (strcmp(set->name, name) == 0)
+            return;
+    char *value = GetConfigOptionByName(set->name, nullptr, true);
+    audit::setting_changed(set->name, value);
+}
+
+// ALTER SYSTEM takes effect at the next reload whatever the transaction does: recorded now.
+void note_alter_system(AlterSystemStmt *stmt)
+{
+    const char *name = stmt->setstmt->name;
+    if (name == nullptr || strncmp(name, "redline.", 8) != 0)
+        return;
+    audit::policy_change(psprintf("ALTER SYSTEM %s %s", stmt->setstmt->kind == VAR_RESET ? "RESET" : "SET", name));
+}
+
 void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_tree, ProcessUtilityContext context,
                    ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
 {
     Node *stmt = pstmt->utilityStmt;
     session_lock::on_statement();
     guard_lock::refuse_stored_token(stmt);
+    guard_audit_table::check_utility(stmt);
+    leave_database_for(stmt);
     auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
     if (IsA(stmt, AlterSystemStmt))
         approvals::check_alter_system(castNode(AlterSystemStmt, stmt));
@@ -104,6 +155,12 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
         // SET redline.session_token = '...' is checked now, so a refusal is this statement's.
         call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         session_lock::on_statement();
+        note_policy_setting(castNode(VariableSetStmt, stmt));
+        return;
+    }
+    if (IsA(stmt, AlterSystemStmt)) {
+        call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        note_alter_system(castNode(AlterSystemStmt, stmt));
         return;
     }
     if (!IsA(stmt, ExplainStmt) || explain_executes(castNode(ExplainStmt, stmt))) {
@@ -122,9 +179,8 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
     PG_END_TRY();
 }
 
-void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
-                             ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
-                             DestReceiver *dest, QueryCompletion *qc)
+void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree, ProcessUtilityContext context,
+                     ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
 {
     if (context == PROCESS_UTILITY_TOPLEVEL) {
         approvals::begin_statement();
@@ -172,6 +228,24 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
     // transaction can commit.
     approvals::settle(GetCommandTagName(CreateCommandTag(pstmt->utilityStmt)));
     recycle_bin::report_kept();
+}
+
+void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                             ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                             DestReceiver *dest, QueryCompletion *qc)
+{
+    audit_statement::utility_started(pstmt, query_string);
+    audit_statement::depth++;
+    PG_TRY();
+    {
+        process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    }
+    PG_FINALLY();
+    {
+        audit_statement::depth--;
+    }
+    PG_END_TRY();
+    audit_statement::utility_finished(pstmt, qc);
 }
 
 } // namespace

@@ -1,6 +1,9 @@
 // The extension's entry point: refuses to load unless preloaded (the guards must cover
 // every session from its first statement), defines the settings, installs the hooks.
 #include "approvals.hpp"
+#include "audit_log.hpp"
+#include "audit_queue.hpp"
+#include "audit_worker.hpp"
 #include "cluster_store.hpp"
 #include "hooks.hpp"
 #include "settings.hpp"
@@ -30,4 +33,7 @@ void _PG_init(void)
     redline::install_access_hooks();
     redline::cluster_store::install();
     redline::approvals::install();
+    redline::audit_queue::install();
+    redline::audit::install();
+    redline::audit_worker::register_launcher();
 }

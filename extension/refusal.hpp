@@ -87,6 +87,10 @@ std::string pretty_size(std::int64_t bytes);
 // The same for plain-data callers: *out is malloc'd (free it) or null on failure.
 void cpp_pretty_size(std::int64_t bytes, char **out) noexcept;
 
+// A change to redline.audit_log by anyone but redline (rule 8). `what` names the action:
+// "UPDATE", "TRUNCATE", "ALTER TABLE".
+Refusal refuse_audit_change(const std::string &what);
+
 // The notice a session of a human role sees on its first statement in production.
 std::string session_banner(const LockContext &ctx, bool locked, bool gate, const char *until);
 

@@ -1,5 +1,6 @@
 // Turns a guard's Refusal into ERROR + SQLSTATE + DETAIL + HINT.
 #include "refusal_pg.hpp"
+#include "audit_log.hpp"
 #include "boundary.hpp"
 #include "sqlstate.hpp"
 
@@ -28,6 +29,9 @@ PgRefusal *to_pg(const Refusal &refusal)
 
 void raise_refusal(const PgRefusal *r)
 {
+    // The refusal's row is committed by the audit writer before the error rolls this
+    // transaction back, even inside an exception block that catches it.
+    audit::refused(r);
     ereport(ERROR, (errcode(r->sqlerrcode), errmsg_internal("%s", r->message),
                     r->detail ? errdetail_internal("%s", r->detail) : 0, r->hint ? errhint("%s", r->hint) : 0));
     pg_unreachable();

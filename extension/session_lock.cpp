@@ -2,6 +2,7 @@
 // is presented; afterwards each statement costs a comparison of its start time with the
 // token's expiry.
 #include "session_lock.hpp"
+#include "audit_log.hpp"
 #include "boundary.hpp"
 #include "cluster_store.hpp"
 #include "refusal_pg.hpp"
@@ -120,6 +121,8 @@ void on_statement_slow()
     }
     if (!IsTransactionState())
         return;
+    if (audit::session_start_due())
+        audit::session_started();
     if (pending_token != nullptr) {
         // Taken out first: a refused token is not tried again at the next statement.
         char *volatile token = pending_token;
@@ -138,7 +141,7 @@ void on_statement_slow()
     if (!banner_done)
         banner();
     // Still due when the token above was refused: the banner then shows next time.
-    statement_work_due = pending_token != nullptr || !banner_done;
+    statement_work_due = pending_token != nullptr || !banner_done || audit::session_start_due();
 }
 
 int64 unlock(const char *token)
@@ -181,6 +184,7 @@ int64 unlock(const char *token)
     strlcpy(methods, verdict.amr, sizeof methods);
     undo_forced_read_only();
     ereport(LOG, (errmsg("redline: session of role \"%s\" unlocked by key %s (%s)", ctx.role, key_id, methods)));
+    audit::unlocked(key_id, methods, until);
     return until;
 }
 

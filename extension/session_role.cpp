@@ -25,6 +25,16 @@ bool listed(Oid user)
     char *name = GetUserNameFromId(user, true);
     if (name == nullptr)
         return false;
+    bool found = name_is_exempt(name);
+    pfree(name);
+    return found;
+}
+} // namespace
+
+bool name_is_exempt(const char *name)
+{
+    if (settings::exempt_roles == nullptr || settings::exempt_roles[0] == '\0')
+        return false;
     char *raw = pstrdup(settings::exempt_roles);
     List *names = NIL;
     bool found = false;
@@ -39,10 +49,8 @@ bool listed(Oid user)
     }
     list_free(names);
     pfree(raw);
-    pfree(name);
     return found;
 }
-} // namespace
 
 bool session_is_exempt()
 {

@@ -9,6 +9,10 @@ namespace redline {
 // per value of the setting; needs a transaction the first time.
 bool session_is_exempt();
 
+// Whether a role name is listed in redline.exempt_roles (no catalog access: usable
+// before a session has one).
+bool name_is_exempt(const char *name);
+
 // The login role's name, cached for the session; needs a transaction the first time.
 const char *login_role_name();
 

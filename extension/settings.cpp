@@ -3,6 +3,8 @@
 // SET clause), while a DBA can still scope them with ALTER ROLE/DATABASE ... SET.
 #include "settings.hpp"
 #include "approvals.hpp"
+#include "audit_events.hpp"
+#include "audit_log.hpp"
 #include "protected_ops.hpp"
 #include "session_lock.hpp"
 #include "session_role.hpp"
@@ -26,8 +28,16 @@ bool expect_pending = false;
 int debug_fault = 0;
 int token_max_ttl = 3600;
 char *strong_auth_methods = nullptr;
+bool audit_parameters = false;
+int audit_wait_ms = 2000;
+char *audit_database = nullptr;
+int audit_queue_size = 256;
 
 namespace {
+
+char *audit_setting = nullptr;
+bool audit_automatic = true;
+unsigned audit_mask = 0;
 
 char *color_setting = nullptr;
 int require_where_setting = -1;    // -1 auto, 0 off, 1 on
@@ -200,7 +210,54 @@ void assign_protected(const char *newval, void *)
     }
 }
 
+// Plain-data island: whether `list` is valid, and if not the unknown name and the valid ones.
+bool audit_list_valid(const char *list, char *bad, size_t bad_size, char *names, size_t names_size) noexcept
+{
+    try {
+        AuditParse parsed = parse_audit_events(list != nullptr ? list : "");
+        if (parsed.ok)
+            return true;
+        strlcpy(bad, parsed.bad_name.c_str(), bad_size);
+        strlcpy(names, all_audit_event_names().c_str(), names_size);
+    } catch (...) {
+        strlcpy(bad, "?", bad_size);
+        names[0] = '\0';
+    }
+    return false;
+}
+
+bool check_audit(char **newval, void **, GucSource source)
+{
+    static char bad[128];
+    static char names[256];
+    if (!audit_list_valid(*newval, bad, sizeof bad, names, sizeof names)) {
+        GUC_check_errdetail("Unknown event class \"%s\"; the classes are: %s, or all, none, auto.", bad, names);
+        return false;
+    }
+    // A superuser narrowing the audit in a session is itself audited (set_config() as much
+    // as SET), before it takes effect.
+    if (source == PGC_S_SESSION && IsTransactionState())
+        audit::setting_changed("redline.audit", *newval);
+    return true;
+}
+
+void assign_audit(const char *newval, void *)
+{
+    try {
+        AuditParse parsed = parse_audit_events(newval != nullptr ? newval : "");
+        audit_automatic = parsed.automatic || !parsed.ok;
+        audit_mask = parsed.mask;
+    } catch (...) {
+        audit_automatic = true; // the environment's default, never less
+    }
+}
+
 } // namespace
+
+unsigned audit_events(bool exempt)
+{
+    return audit_automatic ? default_audit_events(current_environment(), exempt) : audit_mask;
+}
 
 Environment current_environment() { return static_cast<Environment>(environment); }
 
@@ -363,6 +420,36 @@ void define()
         "Authentication methods (RFC 8176 amr values) a session token must carry one of.",
         "Empty accepts any method. Example: 'fpt,face,hwk' demands a fingerprint, a face or a hardware key.",
         &strong_auth_methods, "", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.audit", "Which events redline.audit_log records.",
+        "A comma-separated list of connect, disconnect, auth_failed, ddl, write, refused, unlock, approval_used, "
+        "policy_change; or all, none, auto. auto takes the environment's default: in production and staging "
+        "everything for people, and ddl, refused, auth_failed, policy_change for exempt roles.",
+        &audit_setting, "auto", PGC_SUSET, GUC_LIST_INPUT, check_audit, assign_audit, nullptr);
+
+    DefineCustomBoolVariable("redline.audit_parameters",
+                             "Whether audit rows include the values bound to a statement's parameters.",
+                             "Off by default: parameter values often carry personal data.", &audit_parameters, false,
+                             PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    DefineCustomStringVariable(
+        "redline.audit_database",
+        "The database whose redline.audit_log receives the events of databases without the extension.",
+        "Also failed logins, and policy changes made by a configuration reload.", &audit_database, "postgres",
+        PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+
+    DefineCustomIntVariable("redline.audit_queue_size",
+                            "Events the shared audit queue holds on their way to the audit writer.",
+                            "When it is full, a session waits up to redline.audit_wait for room; then the event goes "
+                            "to the server log and is counted as diverted.",
+                            &audit_queue_size, 256, 16, 65536, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+
+    DefineCustomIntVariable("redline.audit_wait",
+                            "How long a session waits for the audit writer to make an event durable.",
+                            "Refusals, failed logins and rolled-back attempts wait until their row is committed, at "
+                            "most this long; then the event goes to the server log.",
+                            &audit_wait_ms, 2000, 0, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
 
     DefineCustomStringVariable("redline.cluster_id", "This cluster's system identifier, as tokens carry it (cid).",
                                nullptr, &cluster_id_setting, "", PGC_INTERNAL, GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,

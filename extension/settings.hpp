@@ -21,6 +21,10 @@ extern bool expect_pending; // a count was stated and no statement has used it y
 extern int debug_fault;
 extern int token_max_ttl;         // seconds
 extern char *strong_auth_methods; // comma-separated RFC 8176 values; "" = any
+extern bool audit_parameters;
+extern int audit_wait_ms;
+extern char *audit_database; // PGC_POSTMASTER
+extern int audit_queue_size; // PGC_POSTMASTER, in events
 
 enum class Fault { none, cpp_exception, pg_error };
 
@@ -34,6 +38,10 @@ unsigned protected_ops(); // ProtectedOp bits in force
 bool recycle_bin();
 int max_rewrite_size_kb(); // 0 = off
 int ddl_lock_timeout_ms(); // 0 = off
+
+// The AuditEvent bits recorded for a session of a person (exempt = false) or of an
+// application role in redline.exempt_roles.
+unsigned audit_events(bool exempt);
 
 // Makes PostgreSQL report redline.color again when the environment it derives from
 // changed (a reload). Cheap when nothing changed; called once per statement.

@@ -1,5 +1,6 @@
 // redline.enroll_key(), revoke_key(), keys, unlock() and lock(): the SQL face of the
 // cluster store and of the session lock.
+#include "audit_log.hpp"
 #include "cluster_store.hpp"
 #include "session_lock.hpp"
 #include "session_role.hpp"
@@ -81,6 +82,7 @@ Datum redline_enroll_key(PG_FUNCTION_ARGS)
     case cluster_store::EnrollResult::enrolled:
         ereport(LOG, (errmsg("redline: key %s enrolled for role \"%s\" (label \"%s\") by \"%s\"", key.kid, role, label,
                              GetUserNameFromId(GetUserId(), false))));
+        audit::policy_change(psprintf("key %s enrolled for role \"%s\" (label \"%s\")", key.kid, role, label));
         break;
     case cluster_store::EnrollResult::already:
         ereport(NOTICE, (errmsg("key %s is already enrolled for role \"%s\"", key.kid, role)));
@@ -108,6 +110,7 @@ Datum redline_revoke_key(PG_FUNCTION_ARGS)
     switch (cluster_store::revoke(kid, static_cast<int64>(time(nullptr)))) {
     case cluster_store::RevokeResult::revoked:
         ereport(LOG, (errmsg("redline: key %s revoked by \"%s\"", kid, GetUserNameFromId(GetUserId(), false))));
+        audit::policy_change(psprintf("key %s revoked", kid));
         PG_RETURN_BOOL(true);
     case cluster_store::RevokeResult::already:
         ereport(NOTICE, (errmsg("key %s was already revoked", kid)));

@@ -13,6 +13,7 @@ inline constexpr char token_refused[] = "RL101";      // a session token failed 
 inline constexpr char connect_gate[] = "RL102";       // anything but unlock/status before unlocking
 inline constexpr char approval_required[] = "RL200";  // a protected operation without a valid approval
 inline constexpr char large_rewrite[] = "RL201";      // a rewrite or scan above redline.max_rewrite_size
+inline constexpr char audit_append_only[] = "RL300";  // a change to redline.audit_log by anyone but redline
 
 } // namespace redline::sqlstate
 

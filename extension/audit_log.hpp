@@ -1,0 +1,61 @@
+// Recording audit events (rule 8): which classes this session records, the session's side
+// of every row, and where each event goes so that its row is exactly as durable as the
+// product promises:
+// - a write or DDL: a row in redline.audit_log in the same transaction, so it commits
+//   exactly when the write does; if the transaction rolls back, the attempt is handed to
+//   the audit writer as rolled_back.
+// - a refusal, an unlock, an approval used, a policy change, a failed login: handed to the
+//   audit writer through shared memory; the session waits (at most redline.audit_wait) until
+//   the row is committed, so it survives the rollback that follows and a crash after it.
+// - connect/disconnect: handed over without waiting; a login never waits for the audit.
+// Databases without the extension send their events to redline.audit_database; a write's
+// row is handed over before its transaction commits. On a hot standby, and whenever the
+// queue cannot take an event, the event goes to the server log as one JSON line.
+#pragma once
+
+#include "audit_entry.hpp"
+#include "audit_events.hpp"
+#include "refusal_pg.hpp"
+
+extern "C" {
+#include "postgres.h"
+}
+
+namespace redline::audit {
+
+// Transaction callbacks, the authentication hook and the exit callback (from _PG_init).
+void install();
+
+// Whether this session records events of this class (redline.audit, the login role's
+// exemption). Cheap.
+bool records(AuditEvent event);
+
+// The parts of a row that describe this session, now.
+void fill_session(AuditEntry *entry, AuditEvent event, AuditDecision decision);
+
+// Writes and DDL: in this transaction.
+void record_in_transaction(AuditEntry *entry);
+
+// Events that outlive the transaction; waits for their row when `wait`.
+void record_outliving(AuditEntry *entry, bool wait);
+
+// The session's first statement (connect) and its end (disconnect).
+void session_started();
+bool session_start_due();
+
+void refused(const PgRefusal *refusal);
+void unlocked(const char *key_id, const char *amr, int64 until);
+void approval_used(const char *operation, const char *object, const char *key_id, const char *approver);
+// A change of policy: `what` says what changed, e.g. "key k4.pid.… enrolled for alice".
+void policy_change(const char *what);
+// SET/set_config() of a redline.* setting in a session.
+void setting_changed(const char *name, const char *value);
+
+// An event that could not reach a table: one JSON line in the server log, counted.
+void divert(const AuditEntry *entry, const char *why);
+
+// A policy change seen by the audit launcher (server start, configuration reload), for
+// the audit database; never waits.
+void record_server_change(const char *what);
+
+} // namespace redline::audit

@@ -1,0 +1,263 @@
+// Collecting a client statement's writes and DDL into one audit row (audit_statement.hpp).
+#include "audit_statement.hpp"
+#include "audit_log.hpp"
+#include "audit_table.hpp"
+#include "redact.hpp"
+#include "settings.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "commands/copy.h"
+#include "nodes/parsenodes.h"
+#include "parser/parsetree.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/ruleutils.h"
+}
+
+namespace redline::audit_statement {
+
+int depth = 0;
+
+namespace {
+
+constexpr int max_objects = 32;
+
+struct Collected {
+    bool active; // a client statement is under way
+    bool any;    // something to record
+    bool ddl;    // ...and it included DDL
+    bool has_rows;
+    int64 rows;
+    int nobjects;
+    const char *objects[max_objects];
+    // The client statement: its text and where it sits in the string sent.
+    const char *source;
+    int location;
+    int length;
+    ParamListInfo params;
+};
+Collected top{};
+
+MemoryContext collect_cxt()
+{
+    static MemoryContext cxt = nullptr;
+    if (cxt == nullptr)
+        cxt = AllocSetContextCreate(TopMemoryContext, "redline audit statement", ALLOCSET_SMALL_SIZES);
+    return cxt;
+}
+
+void begin(const char *source, int location, int length, ParamListInfo params)
+{
+    if (top.any)
+        MemoryContextReset(collect_cxt());
+    top = Collected{};
+    top.active = true;
+    top.source = source;
+    top.location = location;
+    top.length = length;
+    top.params = params;
+}
+
+void add_object(const char *name)
+{
+    for (int i = 0; i < top.nobjects; i++)
+        if (strcmp(top.objects[i], name) == 0)
+            return;
+    if (top.nobjects < max_objects)
+        top.objects[top.nobjects++] = MemoryContextStrdup(collect_cxt(), name);
+}
+
+void add_relation(Oid relid)
+{
+    char *nsp = get_namespace_name(get_rel_namespace(relid));
+    char *rel = get_rel_name(relid);
+    if (rel == nullptr)
+        return;
+    add_object(quote_qualified_identifier(nsp, rel));
+}
+
+void add_range_var(const RangeVar *rv)
+{
+    if (rv == nullptr)
+        return;
+    Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    if (OidIsValid(relid))
+        add_relation(relid);
+    else
+        add_object(rv->schemaname != nullptr ? quote_qualified_identifier(rv->schemaname, rv->relname)
+                                             : quote_identifier(rv->relname));
+}
+
+// The statement's own text: the client's string cut to this statement, tokens masked.
+char *statement_text()
+{
+    if (top.source == nullptr)
+        return nullptr;
+    int len = static_cast<int>(strlen(top.source));
+    int start = top.location > 0 && top.location <= len ? top.location : 0;
+    int n = top.length > 0 && start + top.length <= len ? top.length : len - start;
+    while (n > 0 && (top.source[start] == ' ' || top.source[start] == '\n' || top.source[start] == '\t')) {
+        start++;
+        n--;
+    }
+    char *text = pnstrdup(top.source + start, n);
+    mask_tokens(text);
+    if (!settings::audit_parameters || top.params == nullptr || top.params->numParams == 0 ||
+        top.params->paramFetch != nullptr)
+        return text;
+    StringInfoData out;
+    initStringInfo(&out);
+    appendStringInfoString(&out, text);
+    appendStringInfoString(&out, "\n-- parameters:");
+    for (int i = 0; i < top.params->numParams; i++) {
+        ParamExternData *p = &top.params->params[i];
+        appendStringInfo(&out, "%s $%d = ", i == 0 ? "" : ",", i + 1);
+        if (p->isnull || !OidIsValid(p->ptype)) {
+            appendStringInfoString(&out, "NULL");
+            continue;
+        }
+        Oid output;
+        bool varlena;
+        getTypeOutputInfo(p->ptype, &output, &varlena);
+        char *value = OidOutputFunctionCall(output, p->value);
+        mask_tokens(value);
+        appendStringInfoString(&out, quote_literal_cstr(value));
+    }
+    return out.data;
+}
+
+void record()
+{
+    if (!top.any)
+        return;
+    AuditEvent event = top.ddl ? ev_ddl : ev_write;
+    AuditEntry e;
+    audit::fill_session(&e, event, AuditDecision::allowed);
+    e.text[af_statement] = statement_text();
+    e.nobjects = top.nobjects > 0 ? top.nobjects : -1;
+    e.objects = top.objects;
+    e.has_rows = top.has_rows;
+    e.rows = top.rows;
+    audit::record_in_transaction(&e);
+    MemoryContextReset(collect_cxt());
+    top = Collected{};
+}
+
+bool writes_permanent_table(QueryDesc *qd)
+{
+    ListCell *lc;
+    foreach (lc, qd->plannedstmt->resultRelations) {
+        RangeTblEntry *rte = rt_fetch(lfirst_int(lc), qd->plannedstmt->rtable);
+        if (rte->rtekind == RTE_RELATION && get_rel_persistence(rte->relid) != RELPERSISTENCE_TEMP)
+            return true;
+    }
+    return false;
+}
+
+void ddl_objects(Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_AlterTableStmt:
+        add_range_var(castNode(AlterTableStmt, stmt)->relation);
+        break;
+    case T_IndexStmt:
+        add_range_var(castNode(IndexStmt, stmt)->relation);
+        break;
+    case T_CreateStmt:
+        add_range_var(castNode(CreateStmt, stmt)->relation);
+        break;
+    case T_TruncateStmt: {
+        ListCell *lc;
+        foreach (lc, castNode(TruncateStmt, stmt)->relations)
+            add_range_var(lfirst_node(RangeVar, lc));
+        break;
+    }
+    case T_RenameStmt:
+        add_range_var(castNode(RenameStmt, stmt)->relation);
+        break;
+    case T_DropStmt: {
+        auto *drop = castNode(DropStmt, stmt);
+        ListCell *lc;
+        foreach (lc, drop->objects) {
+            Node *object = static_cast<Node *>(lfirst(lc));
+            if (IsA(object, List))
+                add_object(NameListToQuotedString(castNode(List, object)));
+            else if (IsA(object, String))
+                add_object(quote_identifier(strVal(object)));
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace
+
+void executor_started(QueryDesc *qd)
+{
+    if (depth == 0)
+        begin(qd->sourceText, qd->plannedstmt->stmt_location, qd->plannedstmt->stmt_len, qd->params);
+}
+
+void executor_finished(QueryDesc *qd)
+{
+    if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && top.active && audit::records(ev_write) &&
+        writes_permanent_table(qd)) {
+        top.any = true;
+        top.has_rows = true;
+        top.rows += static_cast<int64>(qd->estate->es_processed);
+        ListCell *lc;
+        foreach (lc, qd->plannedstmt->resultRelations) {
+            RangeTblEntry *rte = rt_fetch(lfirst_int(lc), qd->plannedstmt->rtable);
+            if (get_rel_persistence(rte->relid) != RELPERSISTENCE_TEMP)
+                add_relation(rte->relid);
+        }
+    }
+    if (depth == 0)
+        record();
+}
+
+void utility_started(PlannedStmt *pstmt, const char *query_string)
+{
+    if (depth == 0)
+        begin(query_string, pstmt->stmt_location, pstmt->stmt_len, nullptr);
+}
+
+void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
+{
+    Node *stmt = pstmt->utilityStmt;
+    if (top.active) {
+        LogStmtLevel level = GetCommandLogLevel(stmt);
+        bool truncate = IsA(stmt, TruncateStmt);
+        if ((level == LOGSTMT_DDL || truncate) && audit::records(ev_ddl)) {
+            top.any = true;
+            top.ddl = true;
+            ddl_objects(stmt);
+        } else if (IsA(stmt, CopyStmt) && castNode(CopyStmt, stmt)->is_from && audit::records(ev_write)) {
+            auto *copy = castNode(CopyStmt, stmt);
+            Oid relid = copy->relation != nullptr ? RangeVarGetRelid(copy->relation, NoLock, true) : InvalidOid;
+            if (OidIsValid(relid) && get_rel_persistence(relid) != RELPERSISTENCE_TEMP) {
+                top.any = true;
+                top.has_rows = true;
+                top.rows += qc != nullptr ? static_cast<int64>(qc->nprocessed) : 0;
+                add_relation(relid);
+            }
+        }
+    }
+    if (depth == 0)
+        record();
+}
+
+void reset()
+{
+    if (top.any)
+        MemoryContextReset(collect_cxt());
+    top = Collected{};
+}
+
+} // namespace redline::audit_statement

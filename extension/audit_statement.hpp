@@ -1,0 +1,29 @@
+// One audit row per statement a client sent: the writes and DDL a statement made, at any
+// depth (functions, DO blocks, triggers, EXECUTE, EXPLAIN ANALYZE), are collected and
+// recorded once, with the statement's own text, when it ends.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "executor/execdesc.h"
+#include "nodes/plannodes.h"
+#include "tcop/cmdtag.h"
+}
+
+namespace redline::audit_statement {
+
+// Nesting of executor runs and utility statements; 0 between client statements. Kept by
+// the hooks (reset by them on error).
+extern int depth;
+
+void executor_started(QueryDesc *qd);
+// After the executor finished: notes a write; records the statement at depth 0.
+void executor_finished(QueryDesc *qd);
+void utility_started(PlannedStmt *pstmt, const char *query_string);
+// After a utility statement ran: notes DDL, COPY FROM; records the statement at depth 0.
+void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc);
+// An error ended the statement: what was collected is dropped (the transaction's abort
+// records the attempts whose rows were written).
+void reset();
+
+} // namespace redline::audit_statement

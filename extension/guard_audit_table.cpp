@@ -1,0 +1,119 @@
+// Refuses every change to redline.audit_log that does not come from redline itself
+// (guard_audit_table.hpp). redline appends its rows below the executor, so no statement,
+// however privileged, needs to write the table.
+#include "guard_audit_table.hpp"
+#include "audit_log.hpp"
+#include "audit_table.hpp"
+#include "boundary.hpp"
+#include "refusal_pg.hpp"
+#include "settings.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "commands/copy.h"
+#include "parser/parsetree.h"
+#include "tcop/cmdtag.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+}
+
+namespace redline::guard_audit_table {
+
+namespace {
+
+[[noreturn]] void refuse(const char *what)
+{
+    PgRefusal *refusal = cpp_entry([&] { return to_pg(refuse_audit_change(what)); });
+    raise_refusal(refusal);
+}
+
+bool names_audit_table(const RangeVar *rv, Oid audit)
+{
+    return rv != nullptr && RangeVarGetRelid(rv, NoLock, true) == audit;
+}
+
+} // namespace
+
+void check_executor(QueryDesc *qd)
+{
+    if (!settings::active() || (qd->operation == CMD_SELECT && !qd->plannedstmt->hasModifyingCTE))
+        return;
+    Oid audit = audit_table::oid();
+    if (!OidIsValid(audit))
+        return;
+    ListCell *lc;
+    foreach (lc, qd->plannedstmt->rtable) {
+        auto *rte = lfirst_node(RangeTblEntry, lc);
+        if (rte->rtekind != RTE_RELATION || rte->relid != audit)
+            continue;
+        if (rte->requiredPerms & ACL_DELETE)
+            refuse("DELETE");
+        if (rte->requiredPerms & ACL_UPDATE)
+            refuse("UPDATE");
+        if (rte->requiredPerms & ACL_INSERT)
+            refuse("INSERT");
+    }
+}
+
+void check_utility(Node *stmt)
+{
+    if (!settings::active())
+        return;
+    Oid audit = audit_table::oid();
+    if (!OidIsValid(audit))
+        return;
+    const char *tag = GetCommandTagName(CreateCommandTag(stmt));
+    ListCell *lc;
+    switch (nodeTag(stmt)) {
+    case T_TruncateStmt:
+        foreach (lc, castNode(TruncateStmt, stmt)->relations)
+            if (names_audit_table(lfirst_node(RangeVar, lc), audit))
+                refuse(tag);
+        break;
+    case T_AlterTableStmt:
+        if (names_audit_table(castNode(AlterTableStmt, stmt)->relation, audit))
+            refuse(tag);
+        break;
+    case T_RenameStmt:
+        if (names_audit_table(castNode(RenameStmt, stmt)->relation, audit))
+            refuse(tag);
+        break;
+    case T_AlterObjectSchemaStmt:
+        if (names_audit_table(castNode(AlterObjectSchemaStmt, stmt)->relation, audit))
+            refuse(tag);
+        break;
+    case T_CreateTrigStmt:
+        if (names_audit_table(castNode(CreateTrigStmt, stmt)->relation, audit))
+            refuse(tag);
+        break;
+    case T_RuleStmt:
+        if (names_audit_table(castNode(RuleStmt, stmt)->relation, audit))
+            refuse(tag);
+        break;
+    case T_CreatePolicyStmt:
+        if (names_audit_table(castNode(CreatePolicyStmt, stmt)->table, audit))
+            refuse(tag);
+        break;
+    case T_CopyStmt: {
+        auto *copy = castNode(CopyStmt, stmt);
+        if (copy->is_from && names_audit_table(copy->relation, audit))
+            refuse("COPY FROM");
+        break;
+    }
+    case T_DropStmt: {
+        auto *drop = castNode(DropStmt, stmt);
+        if (drop->removeType != OBJECT_TABLE)
+            break;
+        foreach (lc, drop->objects) {
+            RangeVar *rv = makeRangeVarFromNameList(castNode(List, lfirst(lc)));
+            if (names_audit_table(rv, audit))
+                refuse(tag);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace redline::guard_audit_table

@@ -1,0 +1,51 @@
+-- redline 0.2.0 -> 0.3.0: the audit log (rule 8).
+\echo Use "ALTER EXTENSION redline UPDATE TO '0.3.0'" to load this file. \quit
+
+-- The audit log (rule 8). Rows are written by redline alone: in the same transaction as the
+-- write or DDL they describe, or by redline's audit writer for events that must outlive a
+-- rollback (refusals, failed logins, rolled-back attempts, connections, unlocks). Every row
+-- is chained to the previous row of its lane by SHA-256; redline.verify_audit() re-walks
+-- the chains. UPDATE, DELETE, TRUNCATE, ALTER and DROP of this table are refused for every
+-- role while redline is enforcing.
+CREATE TABLE audit_log (
+    id               bigint      NOT NULL PRIMARY KEY,
+    at               timestamptz NOT NULL,
+    event            text        NOT NULL,
+    session_role     text,
+    effective_role   text,
+    database         text,
+    client_addr      text,
+    application_name text,
+    backend_pid      integer,
+    environment      text,
+    statement        text,
+    objects          text[],
+    rows             bigint,
+    key_id           text,
+    amr              text,
+    decision         text        NOT NULL,
+    reason           text,
+    sqlstate         text,
+    xid              xid8,
+    lane             bigint      NOT NULL,
+    lane_seq         bigint      NOT NULL,
+    hash             bytea       NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log USING brin (at);
+COMMENT ON TABLE audit_log IS 'redline: append-only, hash-chained audit of connections, writes, DDL and refusals';
+SELECT pg_catalog.pg_extension_config_dump('audit_log', '');
+REVOKE ALL ON audit_log FROM PUBLIC;
+GRANT SELECT ON audit_log TO redline_auditor;
+
+CREATE FUNCTION verify_audit(
+    OUT ok boolean,
+    OUT rows_checked bigint,
+    OUT lanes_checked bigint,
+    OUT first_bad_id bigint,
+    OUT problem text,
+    OUT detail text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'redline_verify_audit'
+LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION verify_audit() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION verify_audit() TO redline_auditor;
