@@ -44,11 +44,12 @@ struct AuditRowKey {
     int64_t id = 0;
     int64_t lane = 0;
     int64_t lane_seq = 0;
+    int64_t prev_id = 0; // the lane's previous row; 0 (NULL) for its first
 };
 
 // hash = SHA-256(label, prev, id, at, event, session_role, effective_role, database,
 // client_addr, application_name, backend_pid, environment, statement, objects, rows,
-// key_id, amr, decision, reason, sqlstate, xid, lane, lane_seq).
+// key_id, amr, decision, reason, sqlstate, xid, lane, lane_seq, prev_id).
 bool audit_row_hash(const unsigned char prev[audit_digest_size], const AuditRowKey &key, const AuditEntry &entry,
                     unsigned char out[audit_digest_size]) noexcept;
 

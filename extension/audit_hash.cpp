@@ -162,6 +162,10 @@ bool audit_row_hash(const unsigned char prev[audit_digest_size], const AuditRowK
         audit_hash_null(&h);
     audit_hash_int(&h, key.lane);
     audit_hash_int(&h, key.lane_seq);
+    if (key.prev_id != 0)
+        audit_hash_int(&h, key.prev_id);
+    else
+        audit_hash_null(&h);
     return audit_hash_end(&h, out);
 }
 

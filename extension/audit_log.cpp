@@ -265,6 +265,10 @@ void session_ended(int, Datum)
     // A connection that never reached its database failed (recorded by emit_log).
     if (!in_client_session() || (!OidIsValid(MyDatabaseId) && !am_walsender))
         return;
+    // The lane's last rows are sealed as the session ends.
+    char *anchor = own_anchor();
+    if (anchor != nullptr && has_table && database_name[0] != '\0')
+        record_seal(database_name, &anchor, 1);
     if (!connect_done)
         session_started();
     if (!records(ev_disconnect))
@@ -488,6 +492,36 @@ void record_server_change(const char *what)
     e.text[af_decision] = audit_decision_name(AuditDecision::allowed);
     e.text[af_reason] = what;
     hand_over(&e, settings::audit_database, false);
+}
+
+void record_seal(const char *db, const char *const *anchors, int n)
+{
+    if (n <= 0 || RecoveryInProgress())
+        return;
+    AuditEntry e;
+    e.at = GetCurrentTimestamp();
+    e.has_pid = true;
+    e.pid = MyProcPid;
+    e.text[af_environment] = environment();
+    e.text[af_event] = "seal";
+    e.text[af_decision] = audit_decision_name(AuditDecision::allowed);
+    e.text[af_reason] = "lane heads, so that removing a lane's last rows is detected";
+    e.nobjects = n;
+    e.objects = anchors;
+    audit_queue::Ticket ticket;
+    if (!audit_queue::enqueue(&e, db, false, &ticket))
+        audit_queue::count_diverted(); // a lost seal weakens the check; it is not an event
+}
+
+char *own_anchor()
+{
+    int64 lane, seq, id;
+    unsigned char hash[audit_digest_size];
+    if (!audit_table::head(&lane, &seq, &id, hash))
+        return nullptr;
+    char hex[2 * audit_digest_size + 1];
+    audit_digest_hex(hash, hex);
+    return psprintf(INT64_FORMAT ":" INT64_FORMAT ":" INT64_FORMAT ":%s", lane, seq, id, hex);
 }
 
 void setting_changed(const char *name, const char *value)

@@ -51,6 +51,12 @@ void policy_change(const char *what);
 // SET/set_config() of a redline.* setting in a session.
 void setting_changed(const char *name, const char *value);
 
+// A seal: the heads of lanes ("lane:place:id:hash" each) recorded in `db`, so that rows
+// removed from the end of a lane are found too. Never waits.
+void record_seal(const char *db, const char *const *anchors, int n);
+// This process's own lane head as an anchor (palloc'd), or nullptr.
+char *own_anchor();
+
 // An event that could not reach a table: one JSON line in the server log, counted.
 void divert(const AuditEntry *entry, const char *why);
 

@@ -11,6 +11,7 @@ extern "C" {
 #include "storage/fd.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
+#include "storage/proc.h"
 #include "storage/shmem.h"
 #include "utils/timestamp.h"
 }
@@ -48,8 +49,20 @@ struct Writer {
     Latch *latch;
 };
 
+struct HeadSlot {
+    pg_atomic_uint32 changes; // odd while its owner writes it
+    char db[NAMEDATALEN];
+    int64 lane;
+    int64 seq;
+    int64 id;
+    unsigned char hash[audit_digest_size];
+    bool is_seal;
+};
+
 struct Shared {
     int nslots;
+    int nheads;
+    HeadSlot *heads; // after the slots
     int hint;
     uint64 next_seq;
     Latch *launcher_latch;
@@ -66,7 +79,9 @@ LWLock *id_lock = nullptr;
 shmem_request_hook_type prev_shmem_request = nullptr;
 shmem_startup_hook_type prev_shmem_startup = nullptr;
 
-Size shared_size() { return add_size(offsetof(Shared, slots), mul_size(sizeof(Slot), settings::audit_queue_size)); }
+Size slots_size() { return add_size(offsetof(Shared, slots), mul_size(sizeof(Slot), settings::audit_queue_size)); }
+Size shared_size() { return add_size(MAXALIGN(slots_size()), mul_size(sizeof(HeadSlot), MaxBackends)); }
+char my_database[NAMEDATALEN];
 
 void request_shmem()
 {
@@ -111,6 +126,7 @@ void startup_shmem()
     if (!found) {
         memset(shared, 0, shared_size());
         shared->nslots = settings::audit_queue_size;
+        shared->nheads = MaxBackends;
         pg_atomic_init_u64(&shared->diverted, 0);
         // Ids start after everything reserved by the previous life of the server.
         uint64 start = read_reserved_ids();
@@ -119,6 +135,11 @@ void startup_shmem()
         for (int i = 0; i < shared->nslots; i++)
             pg_atomic_init_u32(&shared->slots[i].generation, 0);
     }
+    // A pointer into shared memory is the same in every process (fork, EXEC_BACKEND off).
+    shared->heads = reinterpret_cast<HeadSlot *>(reinterpret_cast<char *>(shared) + MAXALIGN(slots_size()));
+    if (!found)
+        for (int i = 0; i < shared->nheads; i++)
+            pg_atomic_init_u32(&shared->heads[i].changes, 0);
     LWLockRelease(AddinShmemInitLock);
 }
 
@@ -213,6 +234,50 @@ void install()
 }
 
 bool available() { return shared != nullptr; }
+
+void publish_database(const char *db) { strlcpy(my_database, db, sizeof my_database); }
+
+void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audit_digest_size], bool is_seal)
+{
+    if (shared == nullptr || MyProc == nullptr || MyProc->pgprocno >= shared->nheads || my_database[0] == '\0')
+        return;
+    HeadSlot *slot = &shared->heads[MyProc->pgprocno];
+    pg_atomic_fetch_add_u32(&slot->changes, 1);
+    pg_write_barrier();
+    strlcpy(slot->db, my_database, NAMEDATALEN);
+    slot->lane = lane;
+    slot->seq = seq;
+    slot->id = id;
+    memcpy(slot->hash, hash, audit_digest_size);
+    slot->is_seal = is_seal;
+    pg_write_barrier();
+    pg_atomic_fetch_add_u32(&slot->changes, 1);
+}
+
+int head_slots() { return shared != nullptr ? shared->nheads : 0; }
+
+bool read_head(int i, HeadCopy *out)
+{
+    HeadSlot *slot = &shared->heads[i];
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint32 before = pg_atomic_read_u32(&slot->changes);
+        if (before & 1) {
+            pg_usleep(10);
+            continue;
+        }
+        pg_read_barrier();
+        strlcpy(out->db, slot->db, NAMEDATALEN);
+        out->lane = slot->lane;
+        out->seq = slot->seq;
+        out->id = slot->id;
+        memcpy(out->hash, slot->hash, audit_digest_size);
+        out->is_seal = slot->is_seal;
+        pg_read_barrier();
+        if (pg_atomic_read_u32(&slot->changes) == before)
+            return out->lane != 0;
+    }
+    return false;
+}
 
 Size encode(const AuditEntry *e, char *buf, Size cap)
 {

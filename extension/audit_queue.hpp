@@ -40,6 +40,21 @@ uint64 diverted();
 // $PGDATA/pg_redline/audit_ids, so they keep increasing across restarts and crashes.
 int64 next_id();
 
+// Lane heads: each process publishes its lane's committed head (lock-free, its own slot),
+// so the launcher can seal the heads of every lane once a second.
+void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audit_digest_size], bool is_seal);
+void publish_database(const char *db);
+struct HeadCopy {
+    char db[NAMEDATALEN];
+    int64 lane;
+    int64 seq;
+    int64 id;
+    unsigned char hash[audit_digest_size];
+    bool is_seal;
+};
+int head_slots();
+bool read_head(int slot, HeadCopy *out); // false when the slot holds no lane
+
 // --- for the audit writer processes ---
 
 // An event taken from the queue: its slot, and the entry decoded from a private copy.

@@ -9,6 +9,8 @@ extern "C" {
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -25,16 +27,20 @@ namespace redline::audit_table {
 
 namespace {
 
-constexpr int ncolumns = 22;
+constexpr int ncolumns = 23;
 
 bool oid_known = false;
+bool database_published = false;
 Oid cached_oid = InvalidOid;
 
 // The lane: its number, and its head as committed and as this transaction left it.
 struct Head {
     int64 seq;
+    int64 id; // of the row at seq; 0 before the first
     unsigned char hash[audit_digest_size];
 };
+bool last_is_seal = false; // the committed head is a seal row (not sealed again)
+bool current_last_is_seal = false;
 int64 lane = 0;
 Head committed{};
 Head current{};
@@ -104,16 +110,23 @@ int64 append(const AuditEntry *e)
     Oid relid = oid();
     if (!OidIsValid(relid))
         elog(ERROR, "redline.audit_log does not exist in this database");
+    if (!database_published && OidIsValid(MyDatabaseId)) {
+        char *name = get_database_name(MyDatabaseId);
+        if (name != nullptr)
+            audit_queue::publish_database(name);
+        database_published = true;
+    }
     int64 id = audit_queue::next_id();
     if (lane == 0) {
         lane = id;
         committed.seq = 0;
+        committed.id = 0;
         if (!audit_lane_genesis(lane, committed.hash))
             elog(ERROR, "redline could not start an audit lane (SHA-256 unavailable)");
         current = committed;
     }
     mark_subtransaction();
-    AuditRowKey key{id, lane, current.seq + 1};
+    AuditRowKey key{id, lane, current.seq + 1, current.id};
     unsigned char hash[audit_digest_size];
     if (!audit_row_hash(current.hash, key, *e, hash))
         elog(ERROR, "redline could not hash an audit row (SHA-256 unavailable)");
@@ -151,6 +164,7 @@ int64 append(const AuditEntry *e)
     nulls[c] = !e->has_xid, values[c++] = FullTransactionIdGetDatum(FullTransactionIdFromU64(e->xid));
     values[c++] = Int64GetDatum(lane);
     values[c++] = Int64GetDatum(key.lane_seq);
+    nulls[c] = key.prev_id == 0, values[c++] = Int64GetDatum(key.prev_id);
     bytea *digest = static_cast<bytea *>(palloc(VARHDRSZ + audit_digest_size));
     SET_VARSIZE(digest, VARHDRSZ + audit_digest_size);
     memcpy(VARDATA(digest), hash, audit_digest_size);
@@ -166,14 +180,31 @@ int64 append(const AuditEntry *e)
     heap_freetuple(tuple);
 
     current.seq = key.lane_seq;
+    current.id = id;
     memcpy(current.hash, hash, audit_digest_size);
+    current_last_is_seal = e->text[af_event] != nullptr && strcmp(e->text[af_event], "seal") == 0;
     return id;
 }
 
 void at_commit()
 {
-    committed = current;
+    if (lane != 0 && current.seq != committed.seq) {
+        committed = current;
+        last_is_seal = current_last_is_seal;
+        audit_queue::publish_head(lane, committed.seq, committed.id, committed.hash, last_is_seal);
+    }
     nmarks = 0;
+}
+
+bool head(int64 *lane_out, int64 *seq, int64 *id, unsigned char hash[audit_digest_size])
+{
+    if (lane == 0 || committed.seq == 0 || last_is_seal)
+        return false;
+    *lane_out = lane;
+    *seq = committed.seq;
+    *id = committed.id;
+    memcpy(hash, committed.hash, audit_digest_size);
+    return true;
 }
 
 void at_abort()

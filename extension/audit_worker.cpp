@@ -79,6 +79,44 @@ void free_snapshot(char **values)
     pfree(values);
 }
 
+// Once a second: every lane head that moved since its last seal is sealed in its database.
+struct Sealed {
+    int64 lane;
+    int64 seq;
+};
+
+void seal_heads(Sealed *sealed)
+{
+    int nheads = audit_queue::head_slots();
+    constexpr int max_dbs = 16;
+    char dbs[max_dbs][NAMEDATALEN];
+    const char **anchors[max_dbs];
+    int counts[max_dbs] = {};
+    int ndbs = 0;
+    for (int i = 0; i < nheads; i++) {
+        audit_queue::HeadCopy h;
+        if (!audit_queue::read_head(i, &h) || h.is_seal || (sealed[i].lane == h.lane && sealed[i].seq == h.seq))
+            continue;
+        int d = 0;
+        while (d < ndbs && strcmp(dbs[d], h.db) != 0)
+            d++;
+        if (d == ndbs) {
+            if (ndbs == max_dbs)
+                continue; // sealed in a later round
+            strlcpy(dbs[ndbs], h.db, NAMEDATALEN);
+            anchors[ndbs] = static_cast<const char **>(palloc(sizeof(char *) * nheads));
+            ndbs++;
+        }
+        char hex[2 * audit_digest_size + 1];
+        audit_digest_hex(h.hash, hex);
+        anchors[d][counts[d]++] =
+            psprintf(INT64_FORMAT ":" INT64_FORMAT ":" INT64_FORMAT ":%s", h.lane, h.seq, h.id, hex);
+        sealed[i] = Sealed{h.lane, h.seq};
+    }
+    for (int d = 0; d < ndbs; d++)
+        audit::record_seal(dbs[d], anchors[d], counts[d]);
+}
+
 // Events nobody can write: each goes to the server log.
 void divert_all(const char *db, const char *why)
 {
@@ -180,6 +218,9 @@ void redline_audit_launcher_main(Datum)
     bool started_ok[audit_queue::max_writers] = {};
     char handle_db[audit_queue::max_writers][NAMEDATALEN] = {};
     uint64 diverted_logged = audit_queue::diverted();
+    auto *sealed = static_cast<audit_worker::Sealed *>(
+        MemoryContextAllocZero(TopMemoryContext, sizeof(audit_worker::Sealed) * Max(audit_queue::head_slots(), 1)));
+    TimestampTz last_seal = GetCurrentTimestamp();
     MemoryContext loop_cxt = AllocSetContextCreate(TopMemoryContext, "redline audit launcher", ALLOCSET_DEFAULT_SIZES);
 
     while (!ShutdownRequestPending) {
@@ -234,6 +275,11 @@ void redline_audit_launcher_main(Datum)
                 ereport(LOG, (errmsg("redline: no background worker slot for an audit writer"),
                               errhint("Raise max_worker_processes; audit events wait in the queue meanwhile.")));
             }
+        }
+
+        if (TimestampDifferenceExceeds(last_seal, GetCurrentTimestamp(), 1000)) {
+            audit_worker::seal_heads(sealed);
+            last_seal = GetCurrentTimestamp();
         }
 
         uint64 diverted = audit_queue::diverted();
@@ -294,5 +340,9 @@ void redline_audit_writer_main(Datum arg)
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
+    // This writer's lane is sealed by the next writer of this database.
+    char *anchor = audit::own_anchor();
+    if (anchor != nullptr)
+        audit::record_seal(db, &anchor, 1);
     proc_exit(0);
 }

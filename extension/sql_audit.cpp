@@ -28,8 +28,16 @@ namespace {
 
 constexpr const char *walk_query =
     "SELECT id, at, event, session_role, effective_role, database, client_addr, application_name, backend_pid, "
-    "environment, statement, objects, rows, key_id, amr, decision, reason, sqlstate, xid, lane, lane_seq, hash "
+    "environment, statement, objects, rows, key_id, amr, decision, reason, sqlstate, xid, lane, lane_seq, prev_id, hash "
     "FROM redline.audit_log ORDER BY lane, lane_seq, id";
+
+constexpr const char *seal_query =
+    "SELECT a.seal_id, a.lane, a.seq, a.id, r.id IS NULL "
+    "FROM (SELECT s.id AS seal_id, split_part(o, ':', 1)::bigint AS lane, split_part(o, ':', 2)::bigint AS seq, "
+    "             split_part(o, ':', 3)::bigint AS id, split_part(o, ':', 4) AS hash "
+    "        FROM redline.audit_log s, unnest(s.objects) o WHERE s.event = 'seal') a "
+    "LEFT JOIN redline.audit_log r ON r.lane = a.lane AND r.lane_seq = a.seq "
+    "WHERE r.id IS NULL OR r.id <> a.id OR encode(r.hash, 'hex') <> a.hash";
 
 struct Problem {
     int64 id;
@@ -108,6 +116,8 @@ void check_row(Walk *w, HeapTuple tuple, TupleDesc desc, MemoryContext keep)
     e.xid = isnull ? 0 : U64FromFullTransactionId(DatumGetFullTransactionId(xid));
     key.lane = DatumGetInt64(SPI_getbinval(tuple, desc, col++, &isnull));
     key.lane_seq = DatumGetInt64(SPI_getbinval(tuple, desc, col++, &isnull));
+    Datum prev_id = SPI_getbinval(tuple, desc, col++, &isnull);
+    key.prev_id = isnull ? 0 : DatumGetInt64(prev_id);
     bytea *stored = DatumGetByteaPP(SPI_getbinval(tuple, desc, col++, &isnull));
     bool stored_ok = !isnull && VARSIZE_ANY_EXHDR(stored) == audit_digest_size;
 
@@ -127,10 +137,13 @@ void check_row(Walk *w, HeapTuple tuple, TupleDesc desc, MemoryContext keep)
                       "out of band",
                       (long long)key.id, (long long)key.lane_seq, (long long)key.lane));
     } else if (key.lane_seq > w->expected_seq) {
-        note(w, key.id, "removed",
-             psprintf("lane %lld jumps from place %lld to %lld at row %lld: %lld row(s) before it were removed",
-                      (long long)key.lane, (long long)(w->expected_seq - 1), (long long)key.lane_seq, (long long)key.id,
-                      (long long)(key.lane_seq - w->expected_seq)));
+        // The row after the gap names the last row removed.
+        int64 removed = key.prev_id != 0 ? key.prev_id : key.id;
+        note(w, removed, "removed",
+             psprintf("row %lld was removed: lane %lld jumps from place %lld to %lld at row %lld (%lld row(s) "
+                      "missing)",
+                      (long long)removed, (long long)key.lane, (long long)(w->expected_seq - 1),
+                      (long long)key.lane_seq, (long long)key.id, (long long)(key.lane_seq - w->expected_seq)));
     } else {
         unsigned char computed[audit_digest_size];
         bool hashed = audit_row_hash(w->prev, key, e, computed);
@@ -179,6 +192,32 @@ Datum redline_verify_audit(PG_FUNCTION_ARGS)
         SPI_freetuptable(SPI_tuptable);
     }
     SPI_cursor_close(portal);
+
+    // Seals name the heads lanes had: a sealed row that is gone or different was removed
+    // or rewritten, even at the end of a lane where the chain alone cannot tell.
+    if (SPI_execute(seal_query, true, 0) != SPI_OK_SELECT)
+        elog(ERROR, "redline.verify_audit(): could not read the seals of redline.audit_log");
+    for (uint64 i = 0; i < SPI_processed; i++) {
+        HeapTuple tuple = SPI_tuptable->vals[i];
+        TupleDesc desc = SPI_tuptable->tupdesc;
+        bool isnull;
+        int64 seal_id = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+        int64 lane = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+        int64 seq = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
+        int64 id = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
+        bool missing = DatumGetBool(SPI_getbinval(tuple, desc, 5, &isnull));
+        MemoryContext old = MemoryContextSwitchTo(caller);
+        if (missing)
+            note(w, id, "removed",
+                 psprintf("row %lld (place %lld of lane %lld) was removed: seal row %lld recorded it", (long long)id,
+                          (long long)seq, (long long)lane, (long long)seal_id));
+        else
+            note(w, id, "changed",
+                 psprintf("row %lld (place %lld of lane %lld) is not the row seal row %lld recorded: it was "
+                          "rewritten, hash included",
+                          (long long)id, (long long)seq, (long long)lane, (long long)seal_id));
+        MemoryContextSwitchTo(old);
+    }
     SPI_finish();
 
     Datum values[6];

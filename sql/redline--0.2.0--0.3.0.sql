@@ -29,6 +29,7 @@ CREATE TABLE audit_log (
     xid              xid8,
     lane             bigint      NOT NULL,
     lane_seq         bigint      NOT NULL,
+    prev_id          bigint,
     hash             bytea       NOT NULL
 );
 CREATE INDEX audit_log_at ON audit_log USING brin (at);
