@@ -424,6 +424,16 @@ int64 next_id()
     return static_cast<int64>(id);
 }
 
+void advance_ids_past(int64 id)
+{
+    if (shared == nullptr || id < 0)
+        return;
+    uint64 want = static_cast<uint64>(id) + 1;
+    uint64 current = pg_atomic_read_u64(&shared->next_id);
+    while (current < want && !pg_atomic_compare_exchange_u64(&shared->next_id, &current, want)) {
+    }
+}
+
 namespace {
 int compare_taken(const void *a, const void *b)
 {

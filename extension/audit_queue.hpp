@@ -39,6 +39,8 @@ uint64 diverted();
 // A cluster-unique, increasing audit row id. Ids are reserved in blocks written durably to
 // $PGDATA/pg_redline/audit_ids, so they keep increasing across restarts and crashes.
 int64 next_id();
+// Makes every later next_id() greater than `id`.
+void advance_ids_past(int64 id);
 
 // Lane heads: each process publishes its lane's committed head (lock-free, its own slot),
 // so the launcher can seal the heads of every lane once a second.

@@ -4,7 +4,12 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/genam.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "access/transam.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
@@ -31,6 +36,7 @@ constexpr int ncolumns = 23;
 
 bool oid_known = false;
 bool database_published = false;
+Oid ids_checked_for = InvalidOid; // the table whose highest id the id counter is past
 Oid cached_oid = InvalidOid;
 
 // The lane: its number, and its head as committed and as this transaction left it.
@@ -86,6 +92,32 @@ void mark_subtransaction()
     marks[nmarks++] = SubMark{sub, current};
 }
 
+// Ids must keep increasing even when $PGDATA/pg_redline/audit_ids did not come along (a
+// pg_upgrade, a restore of the database alone): once per process and table, the counter is
+// moved past the highest id the table holds (one step down its primary key).
+void ensure_ids_past(Relation rel)
+{
+    if (ids_checked_for == RelationGetRelid(rel))
+        return;
+    Oid pk = RelationGetPrimaryKeyIndex(rel);
+    if (OidIsValid(pk)) {
+        Relation index = index_open(pk, AccessShareLock);
+        IndexScanDesc scan = index_beginscan(rel, index, SnapshotAny, 0, 0);
+        index_rescan(scan, nullptr, 0, nullptr, 0);
+        TupleTableSlot *slot = table_slot_create(rel, nullptr);
+        if (index_getnext_slot(scan, BackwardScanDirection, slot)) {
+            bool isnull;
+            Datum max = slot_getattr(slot, 1, &isnull);
+            if (!isnull)
+                audit_queue::advance_ids_past(DatumGetInt64(max));
+        }
+        ExecDropSingleTupleTableSlot(slot);
+        index_endscan(scan);
+        index_close(index, AccessShareLock);
+    }
+    ids_checked_for = RelationGetRelid(rel);
+}
+
 } // namespace
 
 void install()
@@ -116,6 +148,8 @@ int64 append(const AuditEntry *e)
             audit_queue::publish_database(name);
         database_published = true;
     }
+    Relation rel = table_open(relid, RowExclusiveLock);
+    ensure_ids_past(rel);
     int64 id = audit_queue::next_id();
     if (lane == 0) {
         lane = id;
@@ -171,7 +205,6 @@ int64 append(const AuditEntry *e)
     values[c++] = PointerGetDatum(digest);
     Assert(c == ncolumns);
 
-    Relation rel = table_open(relid, RowExclusiveLock);
     if (RelationGetDescr(rel)->natts != ncolumns)
         elog(ERROR, "redline.audit_log does not have the columns this redline writes (ALTER EXTENSION redline UPDATE)");
     HeapTuple tuple = heap_form_tuple(RelationGetDescr(rel), values, nulls);
