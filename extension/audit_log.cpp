@@ -2,6 +2,7 @@
 // connections and failed logins (see audit_log.hpp).
 #include "audit_log.hpp"
 #include "audit_queue.hpp"
+#include "audit_statement.hpp"
 #include "audit_table.hpp"
 #include "session_lock.hpp"
 #include "session_role.hpp"
@@ -424,7 +425,7 @@ void refused(const PgRefusal *r)
         return;
     AuditEntry e;
     fill_session(&e, ev_refused, AuditDecision::refused);
-    e.text[af_statement] = debug_query_string;
+    e.text[af_statement] = audit_statement::current_text();
     e.text[af_reason] = r->message;
     e.text[af_sqlstate] = unpack_sql_state(r->sqlerrcode);
     record_outliving(&e, true);
@@ -438,7 +439,7 @@ void unlocked(const char *key_id, const char *amr, int64 until)
     fill_session(&e, ev_unlock, AuditDecision::allowed);
     e.text[af_key_id] = key_id;
     e.text[af_amr] = amr;
-    e.text[af_statement] = debug_query_string;
+    e.text[af_statement] = audit_statement::current_text();
     char reason[96];
     snprintf(reason, sizeof reason, "writes unlocked until %s",
              timestamptz_to_str(time_t_to_timestamptz(static_cast<pg_time_t>(until))));
@@ -452,7 +453,7 @@ void approval_used(const char *operation, const char *object, const char *key_id
         return;
     AuditEntry e;
     fill_session(&e, ev_approval_used, AuditDecision::allowed);
-    e.text[af_statement] = debug_query_string;
+    e.text[af_statement] = audit_statement::current_text();
     e.text[af_key_id] = key_id;
     e.text[af_amr] = nullptr;
     const char *objects[1] = {object};
@@ -468,7 +469,7 @@ void policy_change(const char *what)
         return;
     AuditEntry e;
     fill_session(&e, ev_policy_change, AuditDecision::allowed);
-    e.text[af_statement] = debug_query_string;
+    e.text[af_statement] = audit_statement::current_text();
     e.text[af_reason] = what;
     record_outliving(&e, true);
 }

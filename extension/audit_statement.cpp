@@ -11,6 +11,7 @@ extern "C" {
 #include "commands/copy.h"
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
+#include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -41,6 +42,11 @@ struct Collected {
     ParamListInfo params;
 };
 Collected top{};
+
+// The statement last analysed at depth 0: what a refusal before execution names.
+const char *analyzed_source = nullptr;
+int analyzed_location = 0;
+int analyzed_length = 0;
 
 MemoryContext collect_cxt()
 {
@@ -92,20 +98,29 @@ void add_range_var(const RangeVar *rv)
                                              : quote_identifier(rv->relname));
 }
 
-// The statement's own text: the client's string cut to this statement, tokens masked.
-char *statement_text()
+// The client's string cut to one statement, tokens masked.
+char *cut(const char *source, int location, int length)
 {
-    if (top.source == nullptr)
+    if (source == nullptr)
         return nullptr;
-    int len = static_cast<int>(strlen(top.source));
-    int start = top.location > 0 && top.location <= len ? top.location : 0;
-    int n = top.length > 0 && start + top.length <= len ? top.length : len - start;
-    while (n > 0 && (top.source[start] == ' ' || top.source[start] == '\n' || top.source[start] == '\t')) {
+    int len = static_cast<int>(strlen(source));
+    int start = location > 0 && location <= len ? location : 0;
+    int n = length > 0 && start + length <= len ? length : len - start;
+    while (n > 0 && (source[start] == ' ' || source[start] == '\n' || source[start] == '\t')) {
         start++;
         n--;
     }
-    char *text = pnstrdup(top.source + start, n);
+    char *text = pnstrdup(source + start, n);
     mask_tokens(text);
+    return text;
+}
+
+// The statement's own text, with its parameters when redline.audit_parameters is on.
+char *statement_text()
+{
+    char *text = cut(top.source, top.location, top.length);
+    if (text == nullptr)
+        return nullptr;
     if (!settings::audit_parameters || top.params == nullptr || top.params->numParams == 0 ||
         top.params->paramFetch != nullptr)
         return text;
@@ -158,6 +173,38 @@ bool writes_permanent_table(QueryDesc *qd)
     return false;
 }
 
+bool temporary(const RangeVar *rv)
+{
+    if (rv == nullptr)
+        return false;
+    if (rv->relpersistence == RELPERSISTENCE_TEMP ||
+        (rv->schemaname != nullptr && strncmp(rv->schemaname, "pg_temp", 7) == 0))
+        return true;
+    Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    return OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP;
+}
+
+// DDL on a temporary object changes nothing anyone else sees: not recorded.
+bool on_temporary_object(Node *stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_CreateStmt:
+        return temporary(castNode(CreateStmt, stmt)->relation);
+    case T_CreateTableAsStmt:
+        return temporary(castNode(CreateTableAsStmt, stmt)->into->rel);
+    case T_ViewStmt:
+        return temporary(castNode(ViewStmt, stmt)->view);
+    case T_CreateSeqStmt:
+        return temporary(castNode(CreateSeqStmt, stmt)->sequence);
+    case T_AlterTableStmt:
+        return temporary(castNode(AlterTableStmt, stmt)->relation);
+    case T_IndexStmt:
+        return temporary(castNode(IndexStmt, stmt)->relation);
+    default:
+        return false;
+    }
+}
+
 void ddl_objects(Node *stmt)
 {
     switch (nodeTag(stmt)) {
@@ -198,6 +245,23 @@ void ddl_objects(Node *stmt)
 
 } // namespace
 
+void analyzed(const char *source, int location, int length)
+{
+    analyzed_source = source;
+    analyzed_location = location;
+    analyzed_length = length;
+}
+
+char *current_text()
+{
+    // Only while it is still the statement being run: the string belongs to it.
+    if (analyzed_source != nullptr && analyzed_source == debug_query_string)
+        return cut(analyzed_source, analyzed_location, analyzed_length);
+    if (top.active && top.source == debug_query_string)
+        return cut(top.source, top.location, top.length);
+    return debug_query_string != nullptr ? cut(debug_query_string, 0, 0) : nullptr;
+}
+
 void executor_started(QueryDesc *qd)
 {
     if (depth == 0)
@@ -234,7 +298,7 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
     if (top.active) {
         LogStmtLevel level = GetCommandLogLevel(stmt);
         bool truncate = IsA(stmt, TruncateStmt);
-        if ((level == LOGSTMT_DDL || truncate) && audit::records(ev_ddl)) {
+        if ((level == LOGSTMT_DDL || truncate) && audit::records(ev_ddl) && !on_temporary_object(stmt)) {
             top.any = true;
             top.ddl = true;
             ddl_objects(stmt);

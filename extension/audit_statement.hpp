@@ -16,6 +16,11 @@ namespace redline::audit_statement {
 // the hooks (reset by them on error).
 extern int depth;
 
+// The client statement being analysed (refusals before execution name it).
+void analyzed(const char *source, int location, int length);
+// The current client statement's own text (palloc'd, tokens masked), or nullptr.
+char *current_text();
+
 void executor_started(QueryDesc *qd);
 // After the executor finished: notes a write; records the statement at depth 0.
 void executor_finished(QueryDesc *qd);

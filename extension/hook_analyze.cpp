@@ -1,5 +1,6 @@
 // post_parse_analyze_hook: sees each statement as the user wrote it, before views and
 // rules are expanded, and asks guard_where about it.
+#include "audit_statement.hpp"
 #include "guard_where.hpp"
 #include "hooks.hpp"
 #include "redact.hpp"
@@ -31,6 +32,8 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
         pgstat_report_activity(STATE_RUNNING, debug_query_string);
     }
     session_lock::on_statement();
+    if (audit_statement::depth == 0)
+        audit_statement::analyzed(pstate->p_sourcetext, query->stmt_location, query->stmt_len);
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.
     if (query->commandType == CMD_UTILITY || in_plain_explain())
