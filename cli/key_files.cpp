@@ -59,11 +59,13 @@ std::filesystem::path config_directory()
     return dir;
 }
 
-std::filesystem::path keys_directory()
+std::filesystem::path keys_directory() { return private_subdirectory("keys"); }
+
+std::filesystem::path private_subdirectory(std::string_view name)
 {
-    std::filesystem::path keys = config_directory() / "keys";
-    ensure_private_directory(keys);
-    return keys;
+    std::filesystem::path dir = config_directory() / name;
+    ensure_private_directory(dir);
+    return dir;
 }
 
 bool valid_label(std::string_view label)
@@ -122,6 +124,37 @@ void write_new_file(const std::filesystem::path &path, std::string_view content,
     if (!ok) {
         ::unlink(path.c_str());
         fail(fmt::format("cannot write {}", path.string()), err);
+    }
+}
+
+void replace_private_file(const std::filesystem::path &path, std::string_view content)
+{
+    // mkstemp creates the file 0600 whatever the umask, and in the same directory, so that
+    // rename() replaces the file in one step on the same file system.
+    std::string temp = (path.parent_path() / (path.filename().string() + ".XXXXXX")).string();
+    int fd = ::mkstemp(temp.data());
+    if (fd < 0)
+        fail(fmt::format("cannot write in {}", path.parent_path().string()), errno);
+    bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, content);
+    ok = ok && ::fsync(fd) == 0;
+    int err = ok ? 0 : errno;
+    if (::close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        ::unlink(temp.c_str());
+        fail(fmt::format("cannot write {}", path.string()), err);
+    }
+    // The rename itself is durable only once the directory is.
+    int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
     }
 }
 

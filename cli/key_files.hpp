@@ -22,6 +22,10 @@ std::filesystem::path config_directory();
 // Throws std::runtime_error with a one-line reason.
 std::filesystem::path keys_directory();
 
+// A directory `name` inside redline's own directory (audit-pins), made private as the keys
+// directory is. Throws std::runtime_error with a one-line reason.
+std::filesystem::path private_subdirectory(std::string_view name);
+
 // A label names a key file: letters, digits, '.', '_' and '-', 1 to 64 characters, not
 // starting with '.'.
 bool valid_label(std::string_view label);
@@ -37,5 +41,10 @@ bool write_all(int fd, std::string_view content);
 // Writes `content` to a new file `path` with exactly `mode`, refusing to replace an existing
 // file or follow a link. Throws std::runtime_error with a one-line reason.
 void write_new_file(const std::filesystem::path &path, std::string_view content, unsigned mode);
+
+// Replaces `path` atomically with `content`: a temporary file of mode 0600 in the same
+// directory, synced and renamed over it, so a crash leaves either the old file or the new one.
+// Throws std::runtime_error with a one-line reason.
+void replace_private_file(const std::filesystem::path &path, std::string_view content);
 
 } // namespace redline::cli

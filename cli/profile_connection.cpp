@@ -1,8 +1,10 @@
 // Opens a profile's connection with libpq and reads single values from it.
 #include "profile_connection.hpp"
+#include "server_query.hpp"
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace redline::cli {
@@ -60,6 +62,18 @@ PqConnection connect_profile(const Profile &profile, const std::string &session_
     // The server's notices (production's banner on a first statement) are for the person's
     // own session, not for the questions redline asks before it.
     PQsetNoticeProcessor(conn.get(), ignore_notice, nullptr);
+    return conn;
+}
+
+PqConnection connect_profile_verbosely(const Profile &profile, bool verbose)
+{
+    if (verbose)
+        std::fputs(
+            fmt::format("redline: connecting with profile {} ({})\n", profile.name, profile_conninfo(profile)).c_str(),
+            stderr);
+    PqConnection conn = connect_profile(profile);
+    if (verbose)
+        std::fputs(fmt::format("redline: connected to {}\n", describe_connection(conn.get())).c_str(), stderr);
     return conn;
 }
 

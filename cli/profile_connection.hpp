@@ -35,6 +35,9 @@ std::string one_line(const char *message);
 // std::runtime_error with one line that says what to check next.
 PqConnection connect_profile(const Profile &profile, const std::string &session_token = {});
 
+// connect_profile(profile), saying on stderr when `verbose` what it connects with and to.
+PqConnection connect_profile_verbosely(const Profile &profile, bool verbose);
+
 // The single value `query` returns, or nullopt with `error` set to the server's one line.
 std::optional<std::string> single_value(PGconn *conn, const char *query, std::string &error);
 

@@ -316,33 +316,7 @@ void save_profiles(const fs::path &file, const std::vector<Profile> &profiles)
          << root << "\n";
     std::string content = text.str();
 
-    // mkstemp creates the file 0600 whatever the umask, and in the same directory, so that
-    // rename() replaces config.toml in one step on the same file system.
-    std::string temp = (file.parent_path() / (file.filename().string() + ".XXXXXX")).string();
-    int fd = ::mkstemp(temp.data());
-    if (fd < 0)
-        fail(fmt::format("cannot write in {}", file.parent_path().string()), errno);
-    bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, content);
-    ok = ok && ::fsync(fd) == 0;
-    int err = ok ? 0 : errno;
-    if (::close(fd) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (ok && ::rename(temp.c_str(), file.c_str()) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        ::unlink(temp.c_str());
-        fail(fmt::format("cannot write {}", file.string()), err);
-    }
-    // The rename itself is durable only once the directory is.
-    int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
+    replace_private_file(file, content);
 }
 
 } // namespace redline::cli

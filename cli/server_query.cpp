@@ -22,16 +22,17 @@ void receive_notice(void *arg, const PGresult *res)
     notices->push_back(field(res, PG_DIAG_MESSAGE_PRIMARY));
 }
 
-} // namespace
-
-QueryRows run_query(PGconn *conn, const std::string &sql)
+QueryError error_of(PGconn *conn, const PqResult &res)
 {
-    PqResult res(PQexec(conn, sql.c_str()));
-    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
-        std::string primary = field(res.get(), PG_DIAG_MESSAGE_PRIMARY);
-        throw QueryError(field(res.get(), PG_DIAG_SQLSTATE), primary.empty() ? one_line(PQerrorMessage(conn)) : primary,
-                         field(res.get(), PG_DIAG_MESSAGE_DETAIL), field(res.get(), PG_DIAG_MESSAGE_HINT));
-    }
+    std::string primary = field(res.get(), PG_DIAG_MESSAGE_PRIMARY);
+    return QueryError(field(res.get(), PG_DIAG_SQLSTATE), primary.empty() ? one_line(PQerrorMessage(conn)) : primary,
+                      field(res.get(), PG_DIAG_MESSAGE_DETAIL), field(res.get(), PG_DIAG_MESSAGE_HINT));
+}
+
+QueryRows rows_of(PGconn *conn, const PqResult &res)
+{
+    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
+        throw error_of(conn, res);
     QueryRows rows;
     int columns = PQnfields(res.get());
     for (int c = 0; c < columns; ++c) {
@@ -46,6 +47,28 @@ QueryRows run_query(PGconn *conn, const std::string &sql)
         rows.rows.push_back(std::move(row));
     }
     return rows;
+}
+
+} // namespace
+
+QueryRows run_query(PGconn *conn, const std::string &sql) { return rows_of(conn, PqResult(PQexec(conn, sql.c_str()))); }
+
+QueryRows run_query(PGconn *conn, const std::string &sql, const std::vector<std::optional<std::string>> &params)
+{
+    std::vector<const char *> values;
+    for (const auto &param : params)
+        values.push_back(param ? param->c_str() : nullptr);
+    // Types left to the server: each $n is cast where the statement needs a type.
+    PqResult res(
+        PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+    return rows_of(conn, res);
+}
+
+void run_command(PGconn *conn, const std::string &sql)
+{
+    PqResult res(PQexec(conn, sql.c_str()));
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+        throw error_of(conn, res);
 }
 
 void collect_notices(PGconn *conn, std::vector<std::string> &notices)

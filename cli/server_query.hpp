@@ -36,9 +36,17 @@ inline constexpr unsigned bool_oid = 16;
 inline constexpr unsigned int8_oid = 20;
 inline constexpr unsigned int2_oid = 21;
 inline constexpr unsigned int4_oid = 23;
+inline constexpr unsigned json_oid = 114;
 
 // Runs `sql` (one statement, text results). Throws QueryError for anything but rows.
 QueryRows run_query(PGconn *conn, const std::string &sql);
+
+// Runs `sql` with $1, $2... bound to `params` (nullopt is NULL), sent apart from the
+// statement (PQexecParams) so that no value is ever read as SQL. Throws QueryError.
+QueryRows run_query(PGconn *conn, const std::string &sql, const std::vector<std::optional<std::string>> &params);
+
+// Runs `sql`, a statement that returns no rows (BEGIN, COMMIT, SET). Throws QueryError.
+void run_command(PGconn *conn, const std::string &sql);
 
 // From now on, the primary message of every NOTICE or WARNING the server sends on `conn`
 // is appended to `notices` (which must outlive the connection's use).

@@ -187,13 +187,7 @@ CLI::App *define_status(CLI::App &app, StatusOptions &options)
 int run_status(const StatusOptions &options, const Palette &palette, bool verbose)
 {
     Profile profile = find_profile(options.profile);
-    if (verbose)
-        std::fputs(
-            fmt::format("redline: connecting with profile {} ({})\n", profile.name, profile_conninfo(profile)).c_str(),
-            stderr);
-    PqConnection conn = connect_profile(profile);
-    if (verbose)
-        std::fputs(fmt::format("redline: connected to {}\n", describe_connection(conn.get())).c_str(), stderr);
+    PqConnection conn = connect_profile_verbosely(profile, verbose);
     StatusReport report = read_report(conn.get(), profile);
     conn.reset();
 
