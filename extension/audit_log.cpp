@@ -135,6 +135,10 @@ void hand_over(AuditEntry *e, const char *target, bool wait)
         log_event(e, "hot standby: the audit table cannot be written");
         return;
     }
+    if (!IsUnderPostmaster) {
+        log_event(e, "single-user mode: no audit writer runs");
+        return;
+    }
     audit_queue::Ticket ticket;
     if (!audit_queue::enqueue(e, target, wait, &ticket)) {
         audit_queue::count_diverted();
@@ -333,14 +337,20 @@ void install()
     audit_table::install();
 }
 
-bool records(AuditEvent event)
+unsigned recorded_mask = 0;
+uint64 recorded_generation = 0;
+
+unsigned refresh_recorded()
 {
     if (!in_client_session())
-        return false;
-    bool exempt = IsTransactionState() ? session_is_exempt()
-                                       : (MyProcPort != nullptr && MyProcPort->user_name != nullptr &&
-                                          name_is_exempt(MyProcPort->user_name));
-    return (settings::audit_events(exempt) & event) != 0;
+        return 0;
+    // Exemption is looked up in the catalog once; before a transaction exists, by name.
+    if (!IsTransactionState())
+        return settings::audit_events(MyProcPort != nullptr && MyProcPort->user_name != nullptr &&
+                                      name_is_exempt(MyProcPort->user_name));
+    recorded_mask = settings::audit_events(session_is_exempt());
+    recorded_generation = settings::audit_generation;
+    return recorded_mask;
 }
 
 void fill_session(AuditEntry *e, AuditEvent event, AuditDecision decision)

@@ -16,6 +16,7 @@
 #include "audit_entry.hpp"
 #include "audit_events.hpp"
 #include "refusal_pg.hpp"
+#include "settings.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -27,8 +28,15 @@ namespace redline::audit {
 void install();
 
 // Whether this session records events of this class (redline.audit, the login role's
-// exemption). Cheap.
-bool records(AuditEvent event);
+// exemption). One comparison while no setting it depends on changed.
+extern unsigned recorded_mask;
+extern uint64 recorded_generation;
+unsigned refresh_recorded();
+inline bool records(AuditEvent event)
+{
+    unsigned mask = likely(recorded_generation == settings::audit_generation) ? recorded_mask : refresh_recorded();
+    return (mask & event) != 0;
+}
 
 // The parts of a row that describe this session, now.
 void fill_session(AuditEntry *entry, AuditEvent event, AuditDecision decision);

@@ -56,11 +56,20 @@ MemoryContext collect_cxt()
     return cxt;
 }
 
+void clear()
+{
+    if (top.nobjects > 0 || top.any)
+        MemoryContextReset(collect_cxt());
+    top.active = top.any = top.ddl = top.has_rows = false;
+    top.rows = 0;
+    top.nobjects = 0;
+    top.source = nullptr;
+    top.params = nullptr;
+}
+
 void begin(const char *source, int location, int length, ParamListInfo params)
 {
-    if (top.any)
-        MemoryContextReset(collect_cxt());
-    top = Collected{};
+    clear();
     top.active = true;
     top.source = source;
     top.location = location;
@@ -158,8 +167,7 @@ void record()
     e.has_rows = top.has_rows;
     e.rows = top.rows;
     audit::record_in_transaction(&e);
-    MemoryContextReset(collect_cxt());
-    top = Collected{};
+    clear();
 }
 
 bool writes_permanent_table(QueryDesc *qd)
@@ -317,11 +325,6 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
         record();
 }
 
-void reset()
-{
-    if (top.any)
-        MemoryContextReset(collect_cxt());
-    top = Collected{};
-}
+void reset() { clear(); }
 
 } // namespace redline::audit_statement

@@ -1,6 +1,7 @@
 // ExecutorStart/Run/Finish hooks: the write lock refuses before anything is set up; the
 // row budget counts what a statement changed after it ran completely and before its
 // transaction can commit.
+#include "audit_log.hpp"
 #include "audit_statement.hpp"
 #include "boundary.hpp"
 #include "guard_audit_table.hpp"
@@ -39,15 +40,34 @@ void redline_executor_start(QueryDesc *qd, int eflags)
         audit_statement::executor_started(qd);
 }
 
+void call_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
+{
+    if (prev_executor_run != nullptr)
+        prev_executor_run(qd, direction, count, execute_once);
+    else
+        standard_ExecutorRun(qd, direction, count, execute_once);
+}
+
+void call_finish(QueryDesc *qd)
+{
+    if (prev_executor_finish != nullptr)
+        prev_executor_finish(qd);
+    else
+        standard_ExecutorFinish(qd);
+}
+
+// Statements run inside this one (functions, triggers) are nested: their writes belong to
+// the client's statement. Only sessions whose writes are audited need to tell.
 void run_next(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
 {
+    if (!audit::records(ev_write)) {
+        call_run(qd, direction, count, execute_once);
+        return;
+    }
     audit_statement::depth++;
     PG_TRY();
     {
-        if (prev_executor_run != nullptr)
-            prev_executor_run(qd, direction, count, execute_once);
-        else
-            standard_ExecutorRun(qd, direction, count, execute_once);
+        call_run(qd, direction, count, execute_once);
     }
     PG_FINALLY();
     {
@@ -100,19 +120,20 @@ void redline_executor_finish(QueryDesc *qd)
     // A token presented by set_config() in this statement is checked before it ends, so a
     // refusal belongs to the statement that presented it.
     session_lock::on_statement();
-    audit_statement::depth++;
-    PG_TRY();
-    {
-        if (prev_executor_finish != nullptr)
-            prev_executor_finish(qd);
-        else
-            standard_ExecutorFinish(qd);
+    if (!audit::records(ev_write)) {
+        call_finish(qd);
+    } else {
+        audit_statement::depth++;
+        PG_TRY();
+        {
+            call_finish(qd);
+        }
+        PG_FINALLY();
+        {
+            audit_statement::depth--;
+        }
+        PG_END_TRY();
     }
-    PG_FINALLY();
-    {
-        audit_statement::depth--;
-    }
-    PG_END_TRY();
     if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_finish(qd);
     // After the row budget: a statement it rolls back is recorded as refused, not written.

@@ -81,7 +81,9 @@ void banner()
 
 bool statement_work_due = true; // the banner is due at the first statement
 
-bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER; }
+// postgres --single is a person at a console: guarded like a connection (PostgreSQL 15
+// leaves its backend type unset).
+bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER || !IsUnderPostmaster; }
 
 bool subject()
 {

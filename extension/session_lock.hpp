@@ -18,7 +18,8 @@ namespace redline::session_lock {
 bool subject();
 void forget_subject();
 
-// A session a person or application opened (a backend or a walsender), not a worker.
+// A session a person or application opened (a backend, a walsender, or postgres --single),
+// not a worker.
 bool client_backend();
 
 // True when the lock is in force for the current statement: subject(), not unlocked (or

@@ -32,6 +32,7 @@ bool audit_parameters = false;
 int audit_wait_ms = 2000;
 char *audit_database = nullptr;
 int audit_queue_size = 256;
+uint64 audit_generation = 1;
 
 namespace {
 
@@ -101,6 +102,7 @@ bool derived_color_changed = false;
 
 void assign_environment(int, void *)
 {
+    audit_generation++;
     ResetPlanCache();
     session_lock::forget_subject();
     derived_color_changed = true;
@@ -108,6 +110,7 @@ void assign_environment(int, void *)
 
 void assign_exempt_roles(const char *, void *)
 {
+    audit_generation++;
     forget_exemption();
     session_lock::forget_subject();
 }
@@ -243,6 +246,7 @@ bool check_audit(char **newval, void **, GucSource source)
 
 void assign_audit(const char *newval, void *)
 {
+    audit_generation++;
     try {
         AuditParse parsed = parse_audit_events(newval != nullptr ? newval : "");
         audit_automatic = parsed.automatic || !parsed.ok;

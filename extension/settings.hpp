@@ -25,6 +25,7 @@ extern bool audit_parameters;
 extern int audit_wait_ms;
 extern char *audit_database; // PGC_POSTMASTER
 extern int audit_queue_size; // PGC_POSTMASTER, in events
+extern uint64 audit_generation; // advances when what audit_events() answers may change
 
 enum class Fault { none, cpp_exception, pg_error };
 

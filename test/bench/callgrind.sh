@@ -3,7 +3,9 @@
 # runs N and then 2N copies of a statement; the difference over N cancels start-up, so the
 # figure is per statement. Compared: no extension, redline (an exempt application role, then
 # a human session unlocked by a session token: write lock, WHERE guard and row budget all
-# on), and pgaudit with pgaudit.log = 'none'. Instruction counts are repeatable, unlike time.
+# on), redline auditing every event of the exempt role (redline.audit = all: each write one
+# hash-chained row in its transaction), pgaudit with pgaudit.log = 'none', and pgaudit logging
+# writes and DDL. Instruction counts are repeatable, unlike time.
 # The token is verified once, at the session's first statement, like any session's.
 # Usage: test/bench/callgrind.sh [N, default 2000]
 set -euo pipefail
@@ -56,7 +58,9 @@ declare -A confs=(
     [vanilla]="-c shared_preload_libraries="
     [redline_exempt]="-c shared_preload_libraries=redline -c redline.exempt_roles=postgres"
     [redline_unlocked]="-c shared_preload_libraries=redline -c redline.exempt_roles= -c redline.session_token=@TOKEN@"
+    [redline_audit_all]="-c shared_preload_libraries=redline -c redline.exempt_roles=postgres -c redline.audit=all"
     [pgaudit_none]="-c shared_preload_libraries=pgaudit -c pgaudit.log=none"
+    [pgaudit_write]="-c shared_preload_libraries=pgaudit -c pgaudit.log=write,ddl"
 )
 declare -A stmts=(
     [select]="SELECT v FROM t WHERE id = 42;"
@@ -65,14 +69,14 @@ declare -A stmts=(
 
 printf '%-18s %14s %14s\n' "instructions/stmt" "SELECT" "UPDATE"
 declare -A ir
-for c in vanilla redline_exempt redline_unlocked pgaudit_none; do
+for c in vanilla redline_exempt redline_unlocked redline_audit_all pgaudit_none pgaudit_write; do
     for s in select update; do
         ir[$c-$s]=$(per_statement "${confs[$c]}" "${stmts[$s]}")
     done
     printf '%-18s %14s %14s\n' "$c" "${ir[$c-select]}" "${ir[$c-update]}"
 done
 echo
-for c in redline_exempt redline_unlocked pgaudit_none; do
+for c in redline_exempt redline_unlocked redline_audit_all pgaudit_none pgaudit_write; do
     awk -v c="$c" -v s="${ir[$c-select]}" -v s0="${ir[vanilla-select]}" -v u="${ir[$c-update]}" -v u0="${ir[vanilla-update]}" \
         'BEGIN { printf "%-18s %+13.2f%% %+13.2f%%\n", c, 100 * (s - s0) / s0, 100 * (u - u0) / u0 }'
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures redline's cost on the statement path: pgbench (prepared) against a vanilla server,
-# redline (as an exempt application role and as a guarded human role) and pgaudit
-# (pgaudit.log = 'write, ddl'), one cluster each. The runs are interleaved over several rounds
+# redline (as an exempt application role, as a guarded human role, and with every write of
+# the application audited into redline.audit_log) and pgaudit (pgaudit.log = 'write, ddl'),
+# one cluster each. The runs are interleaved over several rounds
 # and the median TPS is reported, so drift on a shared machine hits every configuration alike.
 # Usage: test/bench/pgbench.sh [seconds per run, default 10] [rounds, default 3] [scale, default 10]
 set -euo pipefail
@@ -37,6 +38,11 @@ setup vanilla 25501 ''
 # expiry) is measured by callgrind.sh; here the WHERE guard and the row budget are on.
 setup redline 25502 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none"
 setup pgaudit 25503 pgaudit "pgaudit.log = 'write, ddl'"
+# Every write audited: the application role records all event classes (its default leaves
+# writes out), each write statement one hash-chained row in the same transaction.
+setup audited 25504 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none"
+psql -X -q -h "$work/audited" -p 25504 -U postgres -d bench -c 'CREATE EXTENSION redline' \
+    -c "ALTER ROLE app SET redline.audit = 'all'"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A samples
@@ -47,6 +53,7 @@ for round in $(seq "$rounds"); do
         samples[exempt-$mode]+="$(run redline 25502 app "$flag") "
         samples[human-$mode]+="$(run redline 25502 human "$flag") "
         samples[pgaudit-$mode]+="$(run pgaudit 25503 app "$flag") "
+        samples[audited-$mode]+="$(run audited 25504 app "$flag") "
     done
 done
 for key in "${!samples[@]}"; do
@@ -54,11 +61,17 @@ for key in "${!samples[@]}"; do
 done
 
 printf '\n%-30s %12s %12s\n' "median TPS ($rounds x $secs s, scale $scale)" "select-only" "tpc-b"
-for who in vanilla exempt human pgaudit; do
+for who in vanilla exempt human audited pgaudit; do
     printf '%-30s %12.0f %12.0f\n' "$who" "${tps[$who-select]}" "${tps[$who-tpcb]}"
 done
 echo
-for who in exempt human pgaudit; do
+for who in exempt human audited pgaudit; do
     awk -v w="$who / vanilla" -v a="${tps[$who-select]}" -v b="${tps[vanilla-select]}" \
         -v c="${tps[$who-tpcb]}" -v d="${tps[vanilla-tpcb]}" 'BEGIN { printf "%-30s %12.3f %12.3f\n", w, a / b, c / d }'
 done
+awk -v a="${tps[audited-tpcb]}" -v b="${tps[pgaudit-tpcb]}" \
+    'BEGIN { printf "%-30s %12s %12.3f\n", "audited / pgaudit", "", a / b }'
+rows=$(psql -X -At -h "$work/audited" -p 25504 -U postgres -d bench -c "SELECT count(*) FROM redline.audit_log WHERE event = 'write'")
+echo "audit rows written by the audited runs: $rows"
+ok=$(psql -X -At -h "$work/audited" -p 25504 -U postgres -d bench -c 'SELECT ok FROM redline.verify_audit()')
+echo "verify_audit() over them: $ok"
