@@ -16,6 +16,7 @@ void define_commands(CLI::App &app, Commands &commands)
     commands.doctor_command = define_doctor(app, commands.doctor);
     commands.approve_command = define_approve(app, commands.approve);
     commands.request_command = define_request(app, commands.request);
+    commands.audit_command = define_audit(app, commands.audit);
 }
 
 int run_chosen(const Commands &commands, const GlobalOptions &global)
@@ -38,6 +39,8 @@ int run_chosen(const Commands &commands, const GlobalOptions &global)
         return run_approve(commands.approve, palette_for(global.color));
     if (commands.request_command != nullptr && commands.request_command->parsed())
         return run_request(commands.request, palette_for(global.color));
+    if (commands.audit_command != nullptr && commands.audit_command->parsed())
+        return run_audit(commands.audit, palette_for(global.color), global.verbose);
     return -1;
 }
 

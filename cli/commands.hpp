@@ -4,6 +4,7 @@
 
 #include "app.hpp"
 #include "approve_command.hpp"
+#include "audit_command.hpp"
 #include "connect_command.hpp"
 #include "doctor_command.hpp"
 #include "enroll_command.hpp"
@@ -38,6 +39,8 @@ struct Commands {
     CLI::App *approve_command = nullptr;
     RequestOptions request;
     CLI::App *request_command = nullptr;
+    AuditOptions audit;
+    CLI::App *audit_command = nullptr;
 };
 
 void define_commands(CLI::App &app, Commands &commands);
