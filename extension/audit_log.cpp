@@ -44,6 +44,8 @@ struct Pending {
     AuditEntry entry;
     SubTransactionId sub;
     bool in_table; // false: handed to the audit database at commit
+    bool queued;
+    audit_queue::Ticket ticket;
     Pending *next;
 };
 Pending *pending = nullptr;
@@ -129,24 +131,37 @@ void log_event(const AuditEntry *e, const char *why)
     pfree(line.data);
 }
 
-void hand_over(AuditEntry *e, const char *target, bool wait)
+// Queues an event for its writer; false when it went to the server log instead.
+bool send(const AuditEntry *e, const char *target, bool wait_for_room, audit_queue::Ticket *ticket)
 {
     if (RecoveryInProgress()) {
         log_event(e, "hot standby: the audit table cannot be written");
-        return;
+        return false;
     }
     if (!IsUnderPostmaster) {
         log_event(e, "single-user mode: no audit writer runs");
-        return;
+        return false;
     }
-    audit_queue::Ticket ticket;
-    if (!audit_queue::enqueue(e, target, wait, &ticket)) {
+    if (!audit_queue::enqueue(e, target, wait_for_room, ticket)) {
         audit_queue::count_diverted();
         log_event(e, "the audit queue is full");
-        return;
+        return false;
     }
-    if (wait && settings::audit_wait_ms > 0 && !audit_queue::wait_written(ticket))
+    return true;
+}
+
+// Waits until a queued event's row is committed.
+void confirm(const AuditEntry *e, const audit_queue::Ticket &ticket)
+{
+    if (settings::audit_wait_ms > 0 && !audit_queue::wait_written(ticket))
         log_event(e, "not yet confirmed by the audit writer; it stays queued");
+}
+
+void hand_over(AuditEntry *e, const char *target, bool wait)
+{
+    audit_queue::Ticket ticket;
+    if (send(e, target, wait, &ticket) && wait)
+        confirm(e, ticket);
 }
 
 void remember(const AuditEntry *e, bool in_table)
@@ -168,8 +183,12 @@ void forget_pending()
 }
 
 // Rows of a rolled-back (sub)transaction vanish with it; the attempt is recorded.
+// Rows of a rolled-back (sub)transaction vanish with it; the attempts are recorded, all
+// queued first and then waited for, so a long transaction's rollback waits about once.
 void record_attempts(SubTransactionId from_sub)
 {
+    Pending *undone = nullptr;
+    Pending **undone_tail = &undone;
     Pending **link = &pending;
     while (*link != nullptr) {
         Pending *p = *link;
@@ -177,22 +196,32 @@ void record_attempts(SubTransactionId from_sub)
             link = &p->next;
             continue;
         }
-        p->entry.text[af_decision] = audit_decision_name(AuditDecision::rolled_back);
-        hand_over(&p->entry, target_here(), true);
         *link = p->next;
+        p->next = nullptr;
+        *undone_tail = p;
+        undone_tail = &p->next;
     }
     pending_tail = link;
-    while (*pending_tail != nullptr)
-        pending_tail = &(*pending_tail)->next;
+    for (Pending *p = undone; p != nullptr; p = p->next) {
+        p->entry.text[af_decision] = audit_decision_name(AuditDecision::rolled_back);
+        p->queued = send(&p->entry, p->in_table ? target_here() : settings::audit_database, true, &p->ticket);
+    }
+    for (Pending *p = undone; p != nullptr; p = p->next)
+        if (p->queued)
+            confirm(&p->entry, p->ticket);
 }
 
+// In a database without the table, the rows of a committing transaction go to the audit
+// database first: durable no later than the write.
 void hand_over_pending()
 {
+    for (Pending *p = pending; p != nullptr; p = p->next)
+        if (!p->in_table)
+            p->queued = send(&p->entry, settings::audit_database, true, &p->ticket);
     for (Pending *p = pending; p != nullptr; p = p->next) {
-        if (!p->in_table) {
-            hand_over(&p->entry, settings::audit_database, true);
-            p->in_table = true; // recorded: a failure from here on is a failed commit, not an attempt
-        }
+        if (!p->in_table && p->queued)
+            confirm(&p->entry, p->ticket);
+        p->in_table = true; // recorded: a failure from here on is a failed commit, not an attempt
     }
 }
 

@@ -11,6 +11,7 @@
 extern "C" {
 #include "catalog/namespace.h"
 #include "commands/copy.h"
+#include "commands/extension.h"
 #include "parser/parsetree.h"
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
@@ -27,6 +28,9 @@ namespace {
     raise_refusal(refusal);
 }
 
+// redline's own extension scripts (CREATE/ALTER EXTENSION redline) may change its table.
+bool in_own_script() { return creating_extension && CurrentExtensionObject == get_extension_oid("redline", true); }
+
 bool names_audit_table(const RangeVar *rv, Oid audit)
 {
     return rv != nullptr && RangeVarGetRelid(rv, NoLock, true) == audit;
@@ -36,7 +40,7 @@ bool names_audit_table(const RangeVar *rv, Oid audit)
 
 void check_executor(QueryDesc *qd)
 {
-    if (!settings::active() || (qd->operation == CMD_SELECT && !qd->plannedstmt->hasModifyingCTE))
+    if (!settings::active() || (qd->operation == CMD_SELECT && !qd->plannedstmt->hasModifyingCTE) || in_own_script())
         return;
     Oid audit = audit_table::oid();
     if (!OidIsValid(audit))
@@ -57,7 +61,7 @@ void check_executor(QueryDesc *qd)
 
 void check_utility(Node *stmt)
 {
-    if (!settings::active())
+    if (!settings::active() || in_own_script())
         return;
     Oid audit = audit_table::oid();
     if (!OidIsValid(audit))
