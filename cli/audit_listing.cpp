@@ -2,6 +2,7 @@
 // text a person types, reaches the server as a value, never as part of the statement.
 #include "audit_listing.hpp"
 
+#include "audit_events.hpp"
 #include "text_trim.hpp"
 
 #include <fmt/format.h>
@@ -37,18 +38,17 @@ std::string text_array(const std::vector<std::string> &values)
 
 const std::vector<std::string> &audit_event_classes()
 {
-    static const std::vector<std::string> classes{"connect", "disconnect", "auth_failed",   "ddl",          "write",
-                                                  "refused", "unlock",     "approval_used", "policy_change"};
+    // The server's own table of classes (extension/audit_events.hpp), in its order.
+    static const std::vector<std::string> classes = [] {
+        std::vector<std::string> names;
+        for (unsigned bit = 1; bit <= all_audit_events; bit <<= 1)
+            names.emplace_back(audit_event_name(static_cast<AuditEvent>(bit)));
+        return names;
+    }();
     return classes;
 }
 
-std::string audit_event_class_list()
-{
-    std::string out;
-    for (const std::string &name : audit_event_classes())
-        out += (out.empty() ? "" : ", ") + name;
-    return out;
-}
+std::string audit_event_class_list() { return all_audit_event_names(); }
 
 std::vector<std::string> parse_event_classes(std::string_view text)
 {
@@ -95,6 +95,7 @@ const std::vector<std::string> &audit_columns()
                                                   "xid",
                                                   "lane",
                                                   "lane_seq",
+                                                  "prev_id",
                                                   "hash"};
     return columns;
 }
@@ -112,7 +113,7 @@ ParamQuery listing_query(const AuditFilter &filter)
                 " AS at, a.event, a.session_role, a.effective_role, a.database, a.client_addr, "
                 "a.application_name, a.backend_pid, a.environment, a.statement, to_json(a.objects) AS objects, "
                 "a.rows, a.key_id, a.amr, a.decision, a.reason, a.sqlstate, a.xid::text AS xid, a.lane, "
-                "a.lane_seq, encode(a.hash, 'hex') AS hash "
+                "a.lane_seq, a.prev_id, encode(a.hash, 'hex') AS hash "
                 "FROM redline.audit_log a "
                 "WHERE a.at >= now() - $1::bigint * interval '1 second' "
                 "AND ($2::text IS NULL OR a.session_role = $2::text OR a.effective_role = $2::text) "

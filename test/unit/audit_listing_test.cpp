@@ -85,7 +85,7 @@ TEST(AuditListing, EveryColumnOfTheTableOldestFirstWithAnIsoTimestamp)
                         query.sql.find(" AS " + column + ",") != std::string::npos;
         EXPECT_TRUE(selected) << column;
     }
-    EXPECT_EQ(redline::cli::audit_columns().size(), 22u);
+    EXPECT_EQ(redline::cli::audit_columns().size(), 23u);
     EXPECT_NE(query.sql.find("'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM'"), std::string::npos);
     EXPECT_NE(query.sql.find("ORDER BY a.at, a.id"), std::string::npos) << "by the timestamp, not its text";
 }
