@@ -1,6 +1,7 @@
 // SHA-256 hash chain of the audit log (OpenSSL EVP).
 #include "audit_hash.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <openssl/evp.h>
@@ -18,10 +19,25 @@ constexpr char lane_label[] = "redline audit lane v1";
 
 void put(AuditHasher *h, const void *data, size_t len) noexcept
 {
-    if (h->failed || h->ctx == nullptr)
+    if (h->failed || len == 0)
         return;
-    if (len > 0 && EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(h->ctx), data, len) != 1)
-        h->failed = true;
+    if (h->len + len > h->cap) {
+        size_t cap = h->cap * 2;
+        while (cap < h->len + len)
+            cap *= 2;
+        auto *grown = static_cast<unsigned char *>(std::malloc(cap));
+        if (grown == nullptr) {
+            h->failed = true;
+            return;
+        }
+        std::memcpy(grown, h->data, h->len);
+        if (h->data != h->inline_data)
+            std::free(h->data);
+        h->data = grown;
+        h->cap = cap;
+    }
+    std::memcpy(h->data + h->len, data, len);
+    h->len += len;
 }
 
 void put_u64(AuditHasher *h, uint64_t v) noexcept
@@ -34,14 +50,27 @@ void put_u64(AuditHasher *h, uint64_t v) noexcept
     put(h, be, sizeof be);
 }
 
+void start(AuditHasher *h) noexcept
+{
+    h->data = h->inline_data;
+    h->len = 0;
+    h->cap = sizeof h->inline_data;
+    h->failed = false;
+}
+
+// Fetched once per process: OpenSSL 3 looks the algorithm up on every implicit use.
+const EVP_MD *sha256() noexcept
+{
+    static EVP_MD *md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md;
+}
+
 } // namespace
 
 bool audit_lane_genesis(int64_t lane, unsigned char out[audit_digest_size]) noexcept
 {
     AuditHasher h;
-    h.ctx = EVP_MD_CTX_new();
-    if (h.ctx == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(h.ctx), EVP_sha256(), nullptr) != 1)
-        h.failed = true;
+    start(&h);
     put(&h, lane_label, sizeof lane_label - 1);
     put_u64(&h, static_cast<uint64_t>(lane));
     return audit_hash_end(&h, out);
@@ -49,12 +78,7 @@ bool audit_lane_genesis(int64_t lane, unsigned char out[audit_digest_size]) noex
 
 void audit_hash_begin(AuditHasher *h, const unsigned char prev[audit_digest_size]) noexcept
 {
-    h->failed = false;
-    h->ctx = EVP_MD_CTX_new();
-    if (h->ctx == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(h->ctx), EVP_sha256(), nullptr) != 1) {
-        h->failed = true;
-        return;
-    }
+    start(h);
     put(h, row_label, sizeof row_label - 1);
     put(h, prev, audit_digest_size);
 }
@@ -86,9 +110,9 @@ void audit_hash_array_begin(AuditHasher *h, size_t count) noexcept
 
 bool audit_hash_end(AuditHasher *h, unsigned char out[audit_digest_size]) noexcept
 {
-    bool ok = !h->failed && h->ctx != nullptr;
+    bool ok = !h->failed && h->data != nullptr && sha256() != nullptr;
     unsigned int len = 0;
-    if (ok && (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX *>(h->ctx), out, &len) != 1 || len != audit_digest_size))
+    if (ok && (EVP_Digest(h->data, h->len, out, &len, sha256(), nullptr) != 1 || len != audit_digest_size))
         ok = false;
     audit_hash_abandon(h);
     if (!ok)
@@ -98,9 +122,10 @@ bool audit_hash_end(AuditHasher *h, unsigned char out[audit_digest_size]) noexce
 
 void audit_hash_abandon(AuditHasher *h) noexcept
 {
-    if (h->ctx != nullptr)
-        EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(h->ctx));
-    h->ctx = nullptr;
+    if (h->data != nullptr && h->data != h->inline_data)
+        std::free(h->data);
+    h->data = nullptr;
+    h->len = h->cap = 0;
 }
 
 void audit_digest_hex(const unsigned char digest[audit_digest_size], char *out) noexcept

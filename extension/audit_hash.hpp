@@ -11,9 +11,14 @@ namespace redline {
 
 inline constexpr size_t audit_digest_size = 32;
 
+// Collects the encoding in one buffer and hashes it in one call: one digest per row, not
+// one update per column.
 struct AuditHasher {
-    void *ctx = nullptr; // EVP_MD_CTX
+    unsigned char *data = nullptr; // inline_data, or malloc'd when a row is larger
+    size_t len = 0;
+    size_t cap = 0;
     bool failed = false;
+    unsigned char inline_data[1024];
 };
 
 // The hash a lane's first row chains to: SHA-256 of a fixed label and the lane number.

@@ -214,7 +214,8 @@ CREATE TABLE audit_log (
     prev_id          bigint,
     hash             bytea       NOT NULL
 );
-CREATE INDEX audit_log_at ON audit_log USING brin (at);
+-- No index but the primary key: every index is paid by every audited write. Ids follow
+-- time; an auditor who queries by time a lot may add one (CREATE INDEX is allowed).
 COMMENT ON TABLE audit_log IS 'redline: append-only, hash-chained audit of connections, writes, DDL and refusals';
 SELECT pg_catalog.pg_extension_config_dump('audit_log', '');
 REVOKE ALL ON audit_log FROM PUBLIC;
