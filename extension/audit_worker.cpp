@@ -306,6 +306,8 @@ void redline_audit_writer_main(Datum arg)
     BackgroundWorkerInitializeConnection(db, nullptr, 0);
     // A row is confirmed to the waiting session only once it is on disk.
     SetConfigOption("synchronous_commit", "on", PGC_SUSET, PGC_S_OVERRIDE);
+    // Never stuck behind a lock for long: what cannot be written goes to the server log.
+    SetConfigOption("lock_timeout", "5s", PGC_SUSET, PGC_S_OVERRIDE);
     pgstat_report_appname("redline audit writer");
     audit_queue::writer_started(entry, MyLatch);
 

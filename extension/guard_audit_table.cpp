@@ -98,6 +98,15 @@ void check_utility(Node *stmt)
         if (names_audit_table(castNode(CreatePolicyStmt, stmt)->table, audit))
             refuse(tag);
         break;
+    case T_LockStmt: {
+        // A lock stronger than a reader's would stall every audit writer behind it.
+        auto *lock = castNode(LockStmt, stmt);
+        if (lock->mode > AccessShareLock)
+            foreach (lc, lock->relations)
+                if (names_audit_table(lfirst_node(RangeVar, lc), audit))
+                    refuse(tag);
+        break;
+    }
     case T_CopyStmt: {
         auto *copy = castNode(CopyStmt, stmt);
         if (copy->is_from && names_audit_table(copy->relation, audit))

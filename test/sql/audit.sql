@@ -61,6 +61,9 @@ ALTER TABLE redline.audit_log RENAME TO old_log;
 CREATE TRIGGER audit_hide BEFORE INSERT ON redline.audit_log FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 CREATE RULE audit_hide AS ON INSERT TO redline.audit_log DO INSTEAD NOTHING;
 DROP TABLE redline.audit_log;
+BEGIN;
+LOCK TABLE redline.audit_log IN ACCESS EXCLUSIVE MODE;
+ROLLBACK;
 WITH d AS (DELETE FROM redline.audit_log WHERE id = :mark RETURNING 1) SELECT count(*) FROM d;
 SELECT event, regexp_replace(statement, '[0-9]+', 'N', 'g') AS statement, sqlstate FROM redline.audit_log
   WHERE id > :mark AND event = 'refused' AND statement LIKE '%audit_log%' ORDER BY id;
