@@ -241,6 +241,7 @@ void xact_callback(XactEvent event, void *)
         break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
+        audit_statement::at_abort(InvalidSubTransactionId);
         if (pending != nullptr)
             record_attempts(InvalidSubTransactionId);
         audit_table::at_abort();
@@ -256,6 +257,7 @@ void xact_callback(XactEvent event, void *)
 void subxact_callback(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void *)
 {
     if (event == SUBXACT_EVENT_ABORT_SUB) {
+        audit_statement::at_abort(sub);
         if (pending != nullptr)
             record_attempts(sub);
         audit_table::at_subabort(sub);
@@ -388,6 +390,8 @@ void fill_session(AuditEntry *e, AuditEvent event, AuditDecision decision)
     e->text[af_event] = audit_event_name(event);
     e->text[af_decision] = audit_decision_name(decision);
     bool in_xact = IsTransactionState();
+    if (!in_xact && login_name[0] != '\0')
+        e->text[af_session_role] = login_name;
     if (in_xact) {
         e->text[af_session_role] = login_role_name();
         e->text[af_effective_role] = GetUserNameFromId(GetUserId(), true);
@@ -460,6 +464,7 @@ void session_started()
 
 void refused(const PgRefusal *r)
 {
+    audit_statement::refused();
     if (!records(ev_refused))
         return;
     AuditEntry e;

@@ -6,6 +6,7 @@
 #include "settings.hpp"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "commands/copy.h"
@@ -28,9 +29,11 @@ namespace {
 constexpr int max_objects = 32;
 
 struct Collected {
-    bool active; // a client statement is under way
-    bool any;    // something to record
-    bool ddl;    // ...and it included DDL
+    bool active;  // a client statement is under way
+    bool any;     // something to record
+    bool ddl;     // ...and it included DDL
+    bool writing; // a write started: if the statement fails, the attempt is recorded
+    SubTransactionId begun_in;
     bool has_rows;
     int64 rows;
     int nobjects;
@@ -60,7 +63,7 @@ void clear()
 {
     if (top.nobjects > 0 || top.any)
         MemoryContextReset(collect_cxt());
-    top.active = top.any = top.ddl = top.has_rows = false;
+    top.active = top.any = top.ddl = top.has_rows = top.writing = false;
     top.rows = 0;
     top.nobjects = 0;
     top.source = nullptr;
@@ -71,6 +74,7 @@ void begin(const char *source, int location, int length, ParamListInfo params)
 {
     clear();
     top.active = true;
+    top.begun_in = GetCurrentSubTransactionId();
     top.source = source;
     top.location = location;
     top.length = length;
@@ -274,15 +278,11 @@ void executor_started(QueryDesc *qd)
 {
     if (depth == 0)
         begin(qd->sourceText, qd->plannedstmt->stmt_location, qd->plannedstmt->stmt_len, qd->params);
-}
-
-void executor_finished(QueryDesc *qd)
-{
+    // The tables are named when the write starts, so that a write that fails half-way is
+    // still recorded as an attempt.
     if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && top.active && audit::records(ev_write) &&
         writes_permanent_table(qd)) {
-        top.any = true;
-        top.has_rows = true;
-        top.rows += static_cast<int64>(qd->estate->es_processed);
+        top.writing = true;
         ListCell *lc;
         foreach (lc, qd->plannedstmt->resultRelations) {
             RangeTblEntry *rte = rt_fetch(lfirst_int(lc), qd->plannedstmt->rtable);
@@ -290,14 +290,40 @@ void executor_finished(QueryDesc *qd)
                 add_relation(rte->relid);
         }
     }
+}
+
+void executor_finished(QueryDesc *qd)
+{
+    if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && top.active && top.writing &&
+        audit::records(ev_write) && writes_permanent_table(qd)) {
+        top.any = true;
+        top.has_rows = true;
+        top.rows += static_cast<int64>(qd->estate->es_processed);
+    }
     if (depth == 0)
         record();
+}
+
+// The table a COPY FROM writes, when it is permanent; InvalidOid otherwise.
+Oid copy_target(Node *stmt)
+{
+    if (!IsA(stmt, CopyStmt) || !castNode(CopyStmt, stmt)->is_from || castNode(CopyStmt, stmt)->relation == nullptr)
+        return InvalidOid;
+    Oid relid = RangeVarGetRelid(castNode(CopyStmt, stmt)->relation, NoLock, true);
+    return OidIsValid(relid) && get_rel_persistence(relid) != RELPERSISTENCE_TEMP ? relid : InvalidOid;
 }
 
 void utility_started(PlannedStmt *pstmt, const char *query_string)
 {
     if (depth == 0)
         begin(query_string, pstmt->stmt_location, pstmt->stmt_len, nullptr);
+    if (top.active && IsA(pstmt->utilityStmt, CopyStmt) && audit::records(ev_write)) {
+        Oid relid = copy_target(pstmt->utilityStmt);
+        if (OidIsValid(relid)) {
+            top.writing = true;
+            add_relation(relid);
+        }
+    }
 }
 
 void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
@@ -310,15 +336,10 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
             top.any = true;
             top.ddl = true;
             ddl_objects(stmt);
-        } else if (IsA(stmt, CopyStmt) && castNode(CopyStmt, stmt)->is_from && audit::records(ev_write)) {
-            auto *copy = castNode(CopyStmt, stmt);
-            Oid relid = copy->relation != nullptr ? RangeVarGetRelid(copy->relation, NoLock, true) : InvalidOid;
-            if (OidIsValid(relid) && get_rel_persistence(relid) != RELPERSISTENCE_TEMP) {
-                top.any = true;
-                top.has_rows = true;
-                top.rows += qc != nullptr ? static_cast<int64>(qc->nprocessed) : 0;
-                add_relation(relid);
-            }
+        } else if (top.writing && OidIsValid(copy_target(stmt)) && audit::records(ev_write)) {
+            top.any = true;
+            top.has_rows = true;
+            top.rows += qc != nullptr ? static_cast<int64>(qc->nprocessed) : 0;
         }
     }
     if (depth == 0)
@@ -326,5 +347,24 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
 }
 
 void reset() { clear(); }
+
+void refused() { top.writing = false; }
+
+void at_abort(SubTransactionId sub)
+{
+    // Only a statement that ran entirely inside what is rolled back has failed; one that
+    // caught the error of an inner block goes on.
+    if (!top.active || !top.writing || (sub != InvalidSubTransactionId && top.begun_in < sub))
+        return;
+    AuditEntry e;
+    audit::fill_session(&e, ev_write, AuditDecision::rolled_back);
+    top.params = nullptr; // no catalog lookups in an aborted transaction
+    e.text[af_statement] = statement_text();
+    e.text[af_reason] = "the statement failed before it completed; nothing it wrote was kept";
+    e.nobjects = top.nobjects > 0 ? top.nobjects : -1;
+    e.objects = top.objects;
+    audit::record_outliving(&e, true);
+    clear();
+}
 
 } // namespace redline::audit_statement

@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "access/xact.h"
 #include "executor/execdesc.h"
 #include "nodes/plannodes.h"
 #include "tcop/cmdtag.h"
@@ -30,5 +31,12 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc);
 // An error ended the statement: what was collected is dropped (the transaction's abort
 // records the attempts whose rows were written).
 void reset();
+
+// A refusal: the statement's failure is recorded as refused, not as an attempt too.
+void refused();
+
+// A (sub)transaction rolls back (InvalidSubTransactionId: the whole transaction): a client
+// statement that started writing inside it and never finished is recorded as an attempt.
+void at_abort(SubTransactionId sub);
 
 } // namespace redline::audit_statement

@@ -25,6 +25,15 @@ SAVEPOINT s;
 DELETE FROM audit_t WHERE id = 4;
 ROLLBACK TO s;
 COMMIT;
+-- A write that fails half-way (here a duplicate key) is recorded as an attempt, also when
+-- only its savepoint rolls back; one refused by redline is recorded once, as refused.
+INSERT INTO audit_t VALUES (1, 'duplicate');
+BEGIN;
+SAVEPOINT retry;
+INSERT INTO audit_t VALUES (2, 'duplicate');
+ROLLBACK TO retry;
+COMMIT;
+INSERT INTO audit_t SELECT g, 'bulk' FROM generate_series(100, 1200) g;
 -- Writes made inside a function are the calling statement's.
 SELECT audit_touch(1);
 WITH d AS (DELETE FROM audit_t WHERE id = 2 RETURNING *) SELECT count(*) FROM d;
