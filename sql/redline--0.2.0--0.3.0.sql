@@ -35,7 +35,9 @@ CREATE TABLE audit_log (
 -- No index but the primary key: every index is paid by every audited write. Ids follow
 -- time; an auditor who queries by time a lot may add one (CREATE INDEX is allowed).
 COMMENT ON TABLE audit_log IS 'redline: append-only, hash-chained audit of connections, writes, DDL and refusals';
-SELECT pg_catalog.pg_extension_config_dump('audit_log', '');
+-- Not a configuration table: pg_dump leaves its rows out, so that a restore (which would
+-- have to INSERT them, refused) works; pg_upgrade keeps them. Archive them with redline audit
+-- --format json, or COPY (SELECT * FROM redline.audit_log) TO ...
 REVOKE ALL ON audit_log FROM PUBLIC;
 GRANT SELECT ON audit_log TO redline_auditor;
 
