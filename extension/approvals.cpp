@@ -23,6 +23,7 @@ extern "C" {
 #include "catalog/pg_database.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "commands/extension.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
@@ -49,6 +50,8 @@ Need needs[max_needs];
 int nneeds = 0;
 int overflow = 0;
 const char *presented = nullptr; // owned by the setting's extra
+Oid settled_extension = InvalidOid;
+Oid settled_audit = InvalidOid;
 
 unsigned enabled_ops()
 {
@@ -235,6 +238,10 @@ void install()
 
 void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg)
 {
+    // Approved before the statement ran (check_drop_extension).
+    if (access == OAT_DROP && ((class_id == ExtensionRelationId && object_id == settled_extension) ||
+                               (class_id == RelationRelationId && sub_id == 0 && object_id == settled_audit)))
+        return;
     // Removing the audit log is always a protected operation, however redline.protected
     // is set (rule 8): it goes only with a second person's approval.
     if (access == OAT_DROP && class_id == RelationRelationId && sub_id == 0 && settings::active() &&
@@ -294,7 +301,11 @@ void note_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_i
     }
 }
 
-void begin_statement() { forget(); }
+void begin_statement()
+{
+    forget();
+    settled_extension = settled_audit = InvalidOid;
+}
 
 void note_table(unsigned op, Oid relid)
 {
@@ -394,6 +405,34 @@ void check_alter_system(AlterSystemStmt *stmt)
     need->relid = InvalidOid;
     need->parent = InvalidOid;
     settle("ALTER SYSTEM");
+}
+
+// DROP EXTENSION redline removes the audit log: decided before anything is dropped, so the
+// refusal's audit row is not held up by the lock the drop would take on the table.
+void check_drop_extension(DropStmt *stmt)
+{
+    if (stmt->removeType != OBJECT_EXTENSION || !settings::active() || !session_lock::client_backend() ||
+        session_lock::in_bootstrap())
+        return;
+    ListCell *lc;
+    foreach (lc, stmt->objects) {
+        Node *name = static_cast<Node *>(lfirst(lc));
+        if (!IsA(name, String) || strcmp(strVal(name), "redline") != 0)
+            continue;
+        Oid audit = audit_table::oid();
+        Oid extension = get_extension_oid("redline", true);
+        if (!OidIsValid(audit) || !OidIsValid(extension))
+            return;
+        note_relation(op_drop_table, audit, 0);
+        if (enabled_ops() & op_drop_extension) {
+            ObjectAddress address;
+            ObjectAddressSet(address, ExtensionRelationId, extension);
+            add(op_drop_extension, address, InvalidOid, InvalidOid);
+        }
+        settle("DROP EXTENSION");
+        settled_extension = extension;
+        settled_audit = audit;
+    }
 }
 
 void set_presented(const char *tokens) { presented = tokens; }

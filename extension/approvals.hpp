@@ -34,6 +34,8 @@ void settle(const char *statement);
 // ALTER SYSTEM writes a file no rollback undoes: approved before it runs.
 void check_alter_system(AlterSystemStmt *stmt);
 
+// DROP EXTENSION redline takes the audit log with it: approved before it runs.
+void check_drop_extension(DropStmt *stmt);
 // From the redline.approval_token setting: the tokens presented (comma-separated), or null.
 void set_presented(const char *tokens);
 

@@ -132,6 +132,8 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
     auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
     if (IsA(stmt, AlterSystemStmt))
         approvals::check_alter_system(castNode(AlterSystemStmt, stmt));
+    if (IsA(stmt, DropStmt))
+        approvals::check_drop_extension(castNode(DropStmt, stmt));
     if (verdict != guard_lock::UtilityVerdict::allow) {
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;

@@ -36,8 +36,8 @@ constexpr const char *seal_query =
     "FROM (SELECT s.id AS seal_id, split_part(o, ':', 1)::bigint AS lane, split_part(o, ':', 2)::bigint AS seq, "
     "             split_part(o, ':', 3)::bigint AS id, split_part(o, ':', 4) AS hash "
     "        FROM redline.audit_log s, unnest(s.objects) o WHERE s.event = 'seal') a "
-    "LEFT JOIN redline.audit_log r ON r.lane = a.lane AND r.lane_seq = a.seq "
-    "WHERE r.id IS NULL OR r.id <> a.id OR encode(r.hash, 'hex') <> a.hash";
+    "LEFT JOIN redline.audit_log r ON r.id = a.id "
+    "WHERE r.id IS NULL OR r.lane <> a.lane OR r.lane_seq <> a.seq OR encode(r.hash, 'hex') <> a.hash";
 
 struct Problem {
     int64 id;
@@ -132,10 +132,17 @@ void check_row(Walk *w, HeapTuple tuple, TupleDesc desc, MemoryContext keep)
         audit_lane_genesis(key.lane, w->prev);
     }
     if (key.lane_seq < w->expected_seq || key.id <= w->last_id) {
+        // Not part of the chain: the lane goes on from the row before it.
         note(w, key.id, "inserted",
-             psprintf("row %lld claims place %lld of lane %lld, which another row already holds: it was added "
-                      "out of band",
-                      (long long)key.id, (long long)key.lane_seq, (long long)key.lane));
+             key.lane_seq < w->expected_seq
+                 ? psprintf("row %lld claims place %lld of lane %lld, which another row already holds: it was added "
+                            "out of band",
+                            (long long)key.id, (long long)key.lane_seq, (long long)key.lane)
+                 : psprintf("row %lld sits at place %lld of lane %lld after row %lld, although ids only grow along "
+                            "a lane: it was added out of band",
+                            (long long)key.id, (long long)key.lane_seq, (long long)key.lane, (long long)w->last_id));
+        MemoryContextSwitchTo(old);
+        return;
     } else if (key.lane_seq > w->expected_seq) {
         // The row after the gap names the last row removed.
         int64 removed = key.prev_id != 0 ? key.prev_id : key.id;
