@@ -539,20 +539,26 @@ void record_server_change(const char *what)
     hand_over(&e, settings::audit_database, false);
 }
 
+void fill_seal(AuditEntry *e, const char *const *anchors, int n)
+{
+    *e = AuditEntry{};
+    e->at = GetCurrentTimestamp();
+    e->has_pid = true;
+    e->pid = MyProcPid;
+    e->text[af_environment] = environment();
+    e->text[af_event] = "seal";
+    e->text[af_decision] = audit_decision_name(AuditDecision::allowed);
+    e->text[af_reason] = "lane heads, so that removing a lane's last rows is detected";
+    e->nobjects = n;
+    e->objects = anchors;
+}
+
 void record_seal(const char *db, const char *const *anchors, int n)
 {
     if (n <= 0 || RecoveryInProgress())
         return;
     AuditEntry e;
-    e.at = GetCurrentTimestamp();
-    e.has_pid = true;
-    e.pid = MyProcPid;
-    e.text[af_environment] = environment();
-    e.text[af_event] = "seal";
-    e.text[af_decision] = audit_decision_name(AuditDecision::allowed);
-    e.text[af_reason] = "lane heads, so that removing a lane's last rows is detected";
-    e.nobjects = n;
-    e.objects = anchors;
+    fill_seal(&e, anchors, n);
     audit_queue::Ticket ticket;
     if (!audit_queue::enqueue(&e, db, false, &ticket))
         audit_queue::count_diverted(); // a lost seal weakens the check; it is not an event

@@ -62,6 +62,7 @@ void setting_changed(const char *name, const char *value);
 // A seal: the heads of lanes ("lane:place:id:hash" each) recorded in `db`, so that rows
 // removed from the end of a lane are found too. Never waits.
 void record_seal(const char *db, const char *const *anchors, int n);
+void fill_seal(AuditEntry *entry, const char *const *anchors, int n);
 // This process's own lane head as an anchor (palloc'd), or nullptr.
 char *own_anchor();
 

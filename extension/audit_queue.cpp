@@ -35,6 +35,7 @@ enum SlotState : int { slot_free = 0, slot_filled = 1, slot_taken = 2 };
 struct Slot {
     pg_atomic_uint32 generation; // advanced when the slot's event was written
     int state;
+    bool is_seal;
     uint64 seq; // enqueue order
     char target[NAMEDATALEN];
     uint32 len;
@@ -56,7 +57,6 @@ struct HeadSlot {
     int64 seq;
     int64 id;
     unsigned char hash[audit_digest_size];
-    bool is_seal;
 };
 
 struct Shared {
@@ -155,7 +155,7 @@ void wake_writer(const char *db)
         SetLatch(latch);
 }
 
-bool try_enqueue(const char *encoded, uint32 len, const char *target_db, Ticket *ticket)
+bool try_enqueue(const char *encoded, uint32 len, const char *target_db, bool is_seal, Ticket *ticket)
 {
     LWLockAcquire(queue_lock, LW_EXCLUSIVE);
     int n = shared->nslots;
@@ -165,6 +165,7 @@ bool try_enqueue(const char *encoded, uint32 len, const char *target_db, Ticket 
         if (slot->state != slot_free)
             continue;
         slot->state = slot_filled;
+        slot->is_seal = is_seal;
         slot->seq = shared->next_seq++;
         strlcpy(slot->target, target_db, NAMEDATALEN);
         slot->len = len;
@@ -237,10 +238,26 @@ bool available() { return shared != nullptr; }
 
 void publish_database(const char *db) { strlcpy(my_database, db, sizeof my_database); }
 
-void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audit_digest_size], bool is_seal)
+void clear_head(int, Datum)
 {
+    HeadSlot *slot = &shared->heads[MyProc->pgprocno];
+    pg_atomic_fetch_add_u32(&slot->changes, 1);
+    pg_write_barrier();
+    slot->lane = 0;
+    pg_write_barrier();
+    pg_atomic_fetch_add_u32(&slot->changes, 1);
+}
+
+void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audit_digest_size])
+{
+    static bool clear_at_exit = false;
     if (shared == nullptr || MyProc == nullptr || MyProc->pgprocno >= shared->nheads || my_database[0] == '\0')
         return;
+    if (!clear_at_exit) {
+        // The slot passes to the next process that gets this PGPROC: it must not inherit a lane.
+        before_shmem_exit(clear_head, (Datum)0);
+        clear_at_exit = true;
+    }
     HeadSlot *slot = &shared->heads[MyProc->pgprocno];
     pg_atomic_fetch_add_u32(&slot->changes, 1);
     pg_write_barrier();
@@ -249,7 +266,6 @@ void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audi
     slot->seq = seq;
     slot->id = id;
     memcpy(slot->hash, hash, audit_digest_size);
-    slot->is_seal = is_seal;
     pg_write_barrier();
     pg_atomic_fetch_add_u32(&slot->changes, 1);
 }
@@ -271,7 +287,6 @@ bool read_head(int i, HeadCopy *out)
         out->seq = slot->seq;
         out->id = slot->id;
         memcpy(out->hash, slot->hash, audit_digest_size);
-        out->is_seal = slot->is_seal;
         pg_read_barrier();
         if (pg_atomic_read_u32(&slot->changes) == before)
             return out->lane != 0;
@@ -375,9 +390,10 @@ bool enqueue(const AuditEntry *entry, const char *target_db, bool wait_for_room,
         return false;
     char *encoded = static_cast<char *>(palloc(slot_bytes));
     uint32 len = static_cast<uint32>(encode(entry, encoded, slot_bytes));
-    bool ok = try_enqueue(encoded, len, target_db, ticket);
+    bool is_seal = entry->text[af_event] != nullptr && strcmp(entry->text[af_event], "seal") == 0;
+    bool ok = try_enqueue(encoded, len, target_db, is_seal, ticket);
     if (!ok && wait_for_room)
-        ok = poll_until([&] { return try_enqueue(encoded, len, target_db, ticket); });
+        ok = poll_until([&] { return try_enqueue(encoded, len, target_db, is_seal, ticket); });
     pfree(encoded);
     return ok;
 }
@@ -435,6 +451,13 @@ void advance_ids_past(int64 id)
 }
 
 namespace {
+// Under queue_lock.
+void drop_slot(Slot *slot)
+{
+    slot->state = slot_free;
+    pg_atomic_fetch_add_u32(&slot->generation, 1);
+}
+
 int compare_taken(const void *a, const void *b)
 {
     uint64 sa = shared->slots[static_cast<const Taken *>(a)->slot].seq;
@@ -480,7 +503,11 @@ void retarget(const char *from_db, const char *to_db)
     LWLockAcquire(queue_lock, LW_EXCLUSIVE);
     for (int i = 0; i < shared->nslots; i++) {
         Slot *slot = &shared->slots[i];
-        if (slot->state == slot_filled && strcmp(slot->target, from_db) == 0)
+        if (slot->state != slot_filled || strcmp(slot->target, from_db) != 0)
+            continue;
+        if (slot->is_seal)
+            drop_slot(slot);
+        else
             strlcpy(slot->target, to_db, NAMEDATALEN);
     }
     if (shared->launcher_latch != nullptr)
@@ -530,6 +557,15 @@ void writer_started(int entry, Latch *latch)
     LWLockAcquire(queue_lock, LW_EXCLUSIVE);
     shared->writers[entry].pid = MyProcPid;
     shared->writers[entry].latch = latch;
+    LWLockRelease(queue_lock);
+}
+
+void writer_exiting(int entry)
+{
+    LWLockAcquire(queue_lock, LW_EXCLUSIVE);
+    shared->writers[entry].latch = nullptr;
+    if (shared->launcher_latch != nullptr)
+        SetLatch(shared->launcher_latch);
     LWLockRelease(queue_lock);
 }
 
@@ -583,6 +619,10 @@ void untake(const Taken *taken, int n, const char *to_db)
     LWLockAcquire(queue_lock, LW_EXCLUSIVE);
     for (int i = 0; i < n; i++) {
         Slot *slot = &shared->slots[taken[i].slot];
+        if (slot->is_seal) {
+            drop_slot(slot);
+            continue;
+        }
         slot->state = slot_filled;
         strlcpy(slot->target, to_db, NAMEDATALEN);
     }

@@ -44,7 +44,7 @@ void advance_ids_past(int64 id);
 
 // Lane heads: each process publishes its lane's committed head (lock-free, its own slot),
 // so the launcher can seal the heads of every lane once a second.
-void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audit_digest_size], bool is_seal);
+void publish_head(int64 lane, int64 seq, int64 id, const unsigned char hash[audit_digest_size]);
 void publish_database(const char *db);
 struct HeadCopy {
     char db[NAMEDATALEN];
@@ -52,7 +52,6 @@ struct HeadCopy {
     int64 seq;
     int64 id;
     unsigned char hash[audit_digest_size];
-    bool is_seal;
 };
 int head_slots();
 bool read_head(int slot, HeadCopy *out); // false when the slot holds no lane
@@ -70,6 +69,7 @@ int take(const char *db, Taken *out, int max);
 // Marks taken slots written: their waiters go on, the slots are free again.
 void finish(const Taken *taken, int n);
 // Sends the events of `from_db` still waiting to `to_db` (a database without the table).
+// Seals are dropped instead: they anchor rows of `from_db` and mean nothing elsewhere.
 void retarget(const char *from_db, const char *to_db);
 // Databases that have events waiting, without a writer: up to `max` names into `out`.
 int orphaned_targets(char (*out)[NAMEDATALEN], int max);
@@ -78,14 +78,16 @@ inline constexpr int max_writers = 4;
 // Writer registry: the launcher claims an entry before starting a writer for `db`.
 int claim_writer(const char *db);             // entry index, or -1 when all are in use
 void writer_started(int entry, Latch *latch); // from the writer itself
-void release_writer(int entry);               // writer exit, or a writer that never started
+void release_writer(int entry);               // by the launcher, once the writer's process is gone
+void writer_exiting(int entry);               // by the writer: no latch to wake any more
 int writer_pid(int entry);                    // 0 until the writer connected
 // Asks the writer connected to `db` to leave it, and waits (at most redline.audit_wait)
 // until it has: DROP DATABASE, ALTER DATABASE and CREATE DATABASE ... TEMPLATE need a
 // database nobody is connected to.
 void dismiss_writer(const char *db);
 bool writer_dismissed(int entry);
-// Puts taken events back, bound for `to_db` (their writer's database has no audit table).
+// Puts taken events back, bound for `to_db` (their writer's database has no audit table);
+// seals among them are dropped.
 void untake(const Taken *taken, int n, const char *to_db);
 void set_launcher_latch(Latch *latch);
 

@@ -125,6 +125,7 @@ char *cut(const char *source, int location, int length)
     }
     char *text = pnstrdup(source + start, n);
     mask_tokens(text);
+    mask_passwords(text);
     return text;
 }
 

@@ -3,18 +3,16 @@
 #include "audit_queue.hpp"
 
 extern "C" {
-#include "access/htup_details.h"
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
-#include "executor/tuptable.h"
-#include "utils/relcache.h"
-#include "utils/snapmgr.h"
 #include "access/transam.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
+#include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -22,6 +20,8 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/xid8.h"
 }
@@ -39,19 +39,25 @@ bool database_published = false;
 Oid ids_checked_for = InvalidOid; // the table whose highest id the id counter is past
 Oid cached_oid = InvalidOid;
 
-// The lane: its number, and its head as committed and as this transaction left it.
+// A lane: its number (the id of its first row) and its head as committed and as this
+// transaction left it. A process keeps two: its events, and the seals it writes (an audit
+// writer), so that the rows anchoring a lane's end never sit in that same lane, where
+// cutting the lane short would take its anchors along.
 struct Head {
     int64 seq;
     int64 id; // of the row at seq; 0 before the first
     unsigned char hash[audit_digest_size];
 };
-bool last_is_seal = false; // the committed head is a seal row (not sealed again)
-bool current_last_is_seal = false;
-int64 lane = 0;
-Head committed{};
-Head current{};
+struct Lane {
+    int64 number;
+    Head committed;
+    Head current;
+};
+Lane events{};
+Lane seals{};
 
-// Where the lane's head was when each open subtransaction wrote its first row.
+// Where the events lane's head was when each open subtransaction wrote its first row
+// (seals are written by audit writers only, never inside a subtransaction).
 struct SubMark {
     SubTransactionId sub;
     Head head;
@@ -89,7 +95,7 @@ void mark_subtransaction()
         marks = grown;
         marks_cap = cap;
     }
-    marks[nmarks++] = SubMark{sub, current};
+    marks[nmarks++] = SubMark{sub, events.current};
 }
 
 // Ids must keep increasing even when $PGDATA/pg_redline/audit_ids did not come along (a
@@ -151,18 +157,20 @@ int64 append(const AuditEntry *e)
     Relation rel = table_open(relid, RowExclusiveLock);
     ensure_ids_past(rel);
     int64 id = audit_queue::next_id();
-    if (lane == 0) {
-        lane = id;
-        committed.seq = 0;
-        committed.id = 0;
-        if (!audit_lane_genesis(lane, committed.hash))
+    bool is_seal = e->text[af_event] != nullptr && strcmp(e->text[af_event], "seal") == 0;
+    Lane *lane = is_seal ? &seals : &events;
+    if (lane->number == 0) {
+        lane->number = id;
+        lane->committed = Head{};
+        if (!audit_lane_genesis(lane->number, lane->committed.hash))
             elog(ERROR, "redline could not start an audit lane (SHA-256 unavailable)");
-        current = committed;
+        lane->current = lane->committed;
     }
-    mark_subtransaction();
-    AuditRowKey key{id, lane, current.seq + 1, current.id};
+    if (!is_seal)
+        mark_subtransaction();
+    AuditRowKey key{id, lane->number, lane->current.seq + 1, lane->current.id};
     unsigned char hash[audit_digest_size];
-    if (!audit_row_hash(current.hash, key, *e, hash))
+    if (!audit_row_hash(lane->current.hash, key, *e, hash))
         elog(ERROR, "redline could not hash an audit row (SHA-256 unavailable)");
 
     Datum values[ncolumns];
@@ -196,7 +204,7 @@ int64 append(const AuditEntry *e)
     values[c] = text_or_null(e->text[af_reason], &nulls[c]), c++;
     values[c] = text_or_null(e->text[af_sqlstate], &nulls[c]), c++;
     nulls[c] = !e->has_xid, values[c++] = FullTransactionIdGetDatum(FullTransactionIdFromU64(e->xid));
-    values[c++] = Int64GetDatum(lane);
+    values[c++] = Int64GetDatum(key.lane);
     values[c++] = Int64GetDatum(key.lane_seq);
     nulls[c] = key.prev_id == 0, values[c++] = Int64GetDatum(key.prev_id);
     bytea *digest = static_cast<bytea *>(palloc(VARHDRSZ + audit_digest_size));
@@ -212,37 +220,38 @@ int64 append(const AuditEntry *e)
     table_close(rel, NoLock);
     heap_freetuple(tuple);
 
-    current.seq = key.lane_seq;
-    current.id = id;
-    memcpy(current.hash, hash, audit_digest_size);
-    current_last_is_seal = e->text[af_event] != nullptr && strcmp(e->text[af_event], "seal") == 0;
+    lane->current.seq = key.lane_seq;
+    lane->current.id = id;
+    memcpy(lane->current.hash, hash, audit_digest_size);
     return id;
 }
 
 void at_commit()
 {
-    if (lane != 0 && current.seq != committed.seq) {
-        committed = current;
-        last_is_seal = current_last_is_seal;
-        audit_queue::publish_head(lane, committed.seq, committed.id, committed.hash, last_is_seal);
+    if (seals.current.seq != seals.committed.seq)
+        seals.committed = seals.current;
+    if (events.current.seq != events.committed.seq) {
+        events.committed = events.current;
+        audit_queue::publish_head(events.number, events.committed.seq, events.committed.id, events.committed.hash);
     }
     nmarks = 0;
 }
 
-bool head(int64 *lane_out, int64 *seq, int64 *id, unsigned char hash[audit_digest_size])
+bool head(int64 *lane, int64 *seq, int64 *id, unsigned char hash[audit_digest_size])
 {
-    if (lane == 0 || committed.seq == 0 || last_is_seal)
+    if (events.number == 0 || events.committed.seq == 0)
         return false;
-    *lane_out = lane;
-    *seq = committed.seq;
-    *id = committed.id;
-    memcpy(hash, committed.hash, audit_digest_size);
+    *lane = events.number;
+    *seq = events.committed.seq;
+    *id = events.committed.id;
+    memcpy(hash, events.committed.hash, audit_digest_size);
     return true;
 }
 
 void at_abort()
 {
-    current = committed;
+    events.current = events.committed;
+    seals.current = seals.committed;
     nmarks = 0;
 }
 
@@ -252,7 +261,7 @@ void at_subabort(SubTransactionId sub)
     // of any of its children, whose marks come later).
     for (int i = 0; i < nmarks; i++) {
         if (marks[i].sub >= sub) {
-            current = marks[i].head;
+            events.current = marks[i].head;
             nmarks = i;
             return;
         }
@@ -277,7 +286,8 @@ void at_subcommit(SubTransactionId sub, SubTransactionId parent)
 
 void at_prepare()
 {
-    lane = 0;
+    // The prepared transaction finishes elsewhere: this process starts a new lane.
+    events = Lane{};
     nmarks = 0;
 }
 

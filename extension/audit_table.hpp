@@ -24,8 +24,8 @@ Oid oid();
 // Appends the entry in the current (sub)transaction. Returns its id.
 int64 append(const AuditEntry *entry);
 
-// The lane's committed head; false when this process has committed no row, or when its
-// last row is itself a seal.
+// The events lane's last committed row (what a seal anchors); false when this process has
+// committed none.
 bool head(int64 *lane, int64 *seq, int64 *id, unsigned char hash[audit_digest_size]);
 
 // Transaction ends, from the audit log's xact callbacks.

@@ -95,7 +95,7 @@ void seal_heads(Sealed *sealed)
     int ndbs = 0;
     for (int i = 0; i < nheads; i++) {
         audit_queue::HeadCopy h;
-        if (!audit_queue::read_head(i, &h) || h.is_seal || (sealed[i].lane == h.lane && sealed[i].seq == h.seq))
+        if (!audit_queue::read_head(i, &h) || (sealed[i].lane == h.lane && sealed[i].seq == h.seq))
             continue;
         int d = 0;
         while (d < ndbs && strcmp(dbs[d], h.db) != 0)
@@ -150,7 +150,37 @@ bool start_writer(int entry, const char *db, BackgroundWorkerHandle **handle)
     return ok;
 }
 
-void release_at_exit(int, Datum entry) { audit_queue::release_writer(DatumGetInt32(entry)); }
+// The launcher frees the writer's entry once the process is gone: until then no second
+// writer for the same database starts, and DROP DATABASE waits for exactly this.
+void release_at_exit(int, Datum entry) { audit_queue::writer_exiting(DatumGetInt32(entry)); }
+
+// A writer leaving seals its own lane itself, in its own database: handed to the queue,
+// the seal would call a new writer into a database that may be about to be dropped.
+void seal_own_lane()
+{
+    char *anchor = audit::own_anchor();
+    if (anchor == nullptr)
+        return;
+    audit_queue::Taken seal[1];
+    seal[0].slot = -1;
+    audit::fill_seal(&seal[0].entry, &anchor, 1);
+    MemoryContext cxt = CurrentMemoryContext;
+    PG_TRY();
+    {
+        StartTransactionCommand();
+        if (OidIsValid(audit_table::oid()))
+            (void)audit_table::append(&seal[0].entry);
+        CommitTransactionCommand();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(cxt);
+        EmitErrorReport();
+        FlushErrorState();
+        AbortCurrentTransaction();
+    }
+    PG_END_TRY();
+}
 
 // Appends a batch in one transaction. Returns false when this database has no audit table.
 bool write_batch(audit_queue::Taken *taken, int n)
@@ -342,9 +372,6 @@ void redline_audit_writer_main(Datum arg)
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
-    // This writer's lane is sealed by the next writer of this database.
-    char *anchor = audit::own_anchor();
-    if (anchor != nullptr)
-        audit::record_seal(db, &anchor, 1);
+    audit_worker::seal_own_lane();
     proc_exit(0);
 }

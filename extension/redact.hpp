@@ -12,3 +12,12 @@ bool has_token(const char *text) noexcept;
 bool mask_tokens(char *text) noexcept;
 
 } // namespace redline
+
+namespace redline {
+
+// Overwrites with '*' the literal that follows the keyword PASSWORD ('…', E'…', $tag$…$tag$),
+// in place: CREATE/ALTER ROLE … PASSWORD and OPTIONS (password …) keep no secret in the
+// audit log. Returns whether anything was overwritten.
+bool mask_passwords(char *text) noexcept;
+
+} // namespace redline

@@ -49,6 +49,12 @@ COPY audit_t FROM stdin;
 SELECT event, decision, statement, objects, rows, sqlstate, reason
   FROM redline.audit_log WHERE id > :mark AND event NOT IN ('seal', 'connect', 'disconnect') ORDER BY id;
 
+-- A password written in SQL never reaches the audit log.
+CREATE ROLE audit_pw_role PASSWORD 'correct horse';
+ALTER ROLE audit_pw_role PASSWORD 'battery staple';
+DROP ROLE audit_pw_role;
+SELECT statement FROM redline.audit_log WHERE statement LIKE '%audit_pw_role%' ORDER BY id;
+
 -- Volume: redline.audit chooses the classes; narrowing it is itself recorded first.
 SELECT coalesce(max(id), 0) AS mark FROM redline.audit_log \gset
 SET redline.audit = 'refused';

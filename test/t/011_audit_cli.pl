@@ -136,7 +136,7 @@ is($ret, 0, '--format json') or diag $err;
 my @rows = map { decode_json($_) } split /\n/, $out;
 ok(@rows > 5, 'one JSON object per line');
 my @columns = qw(id at event session_role effective_role database client_addr application_name backend_pid
-  environment statement objects rows key_id amr decision reason sqlstate xid lane lane_seq hash);
+  environment statement objects rows key_id amr decision reason sqlstate xid lane lane_seq prev_id hash);
 is_deeply([ sort keys %{ $rows[0] } ], [ sort @columns ], 'every column of the table');
 like($rows[0]{at}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d$/, 'at is ISO 8601 with the offset');
 my ($refused) = grep { $_->{event} eq 'refused' && $_->{database} eq 'postgres' && $_->{session_role} eq 'alice' } @rows;
@@ -165,7 +165,7 @@ is($out, '', 'and matches no row');
 # CSV: RFC 4180 with a header.
 ($ret, $out, $err) = redline('audit', 'auditor', '--format', 'csv', '--event', 'ddl');
 is($ret, 0, '--format csv');
-like($out, qr/\Aid,at,event,session_role,effective_role,database,client_addr,application_name,backend_pid,environment,statement,objects,rows,key_id,amr,decision,reason,sqlstate,xid,lane,lane_seq,hash\r\n/,
+like($out, qr/\Aid,at,event,session_role,effective_role,database,client_addr,application_name,backend_pid,environment,statement,objects,rows,key_id,amr,decision,reason,sqlstate,xid,lane,lane_seq,prev_id,hash\r\n/,
 	'the header, ended by CRLF');
 like($out, qr/\r\n\d+,\d{4}-[^,]+,ddl,postgres,/, 'a DDL record');
 

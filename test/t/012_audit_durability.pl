@@ -261,8 +261,8 @@ is(query('SELECT ok, problem, detail ~ \'^\d+ rows in \d+ lanes: every row match
 	't||t', 'verify_audit() after the crash: every chain is whole');
 
 # --- the end of the audit writer's lane -------------------------------------------------
-# frank records writes and refusals only, so his refusal is followed in the writer's lane by
-# nothing but seals of his own session's lane; the writer then goes idle.
+# frank records writes and refusals only, so his refusal is the last row of the writer's
+# event lane; the seals that anchor it are in the writer's seal lane, another lane.
 query(q{CREATE ROLE frank LOGIN; GRANT SELECT, INSERT, UPDATE ON ledger TO frank;
 	GRANT USAGE ON SEQUENCE ledger_id_seq TO frank; ALTER ROLE frank SET redline.audit = 'write, refused';});
 ok( $node->poll_query_until('postgres',
@@ -276,8 +276,11 @@ ok( $node->poll_query_until('postgres',
 	'the audit writer has gone idle again');
 my ($frank_lane, $frank_seq) = split /\|/,
   query(q{SELECT lane, lane_seq FROM redline.audit_log WHERE statement = 'UPDATE ledger SET note = ''frank-refused'''});
-like(query("SELECT string_agg(event, ',' ORDER BY lane_seq) FROM redline.audit_log WHERE lane = $frank_lane AND lane_seq >= $frank_seq"),
-	qr/^refused(,seal)+$/, "the refusal is followed in the writer's lane by seals (of frank's session lane) only");
+is(query("SELECT string_agg(event, ',' ORDER BY lane_seq) FROM redline.audit_log WHERE lane = $frank_lane AND lane_seq >= $frank_seq"),
+	'refused', "the refusal ends the writer's event lane");
+ok(query("SELECT count(*) FROM redline.audit_log s, unnest(s.objects) o WHERE s.event = 'seal' AND s.lane <> $frank_lane "
+	  . "AND split_part(o, ':', 1)::bigint = $frank_lane AND split_part(o, ':', 2)::bigint = $frank_seq") > 0,
+	'a seal in another lane anchors it');
 
 # --- the table is append-only, for superusers too ----------------------------------------
 my $any_id = query('SELECT min(id) FROM redline.audit_log');
@@ -358,10 +361,10 @@ like(verify(), qr/^f\|$copy\|(inserted|changed)\|/, 'a copy of the sealed last r
 query("DELETE FROM redline.audit_log WHERE id = $copy");
 like(verify(), qr/^t\|\|\|/, 'the copy removed, the chains verify again');
 
-# frank's refusal and the seal after it, removed together from the end of the writer's lane.
+# frank's refusal, removed from the end of the writer's event lane.
 like(verify(), qr/^t\|\|\|/, 'before: the chains verify');
 query("DELETE FROM redline.audit_log WHERE lane = $frank_lane AND lane_seq >= $frank_seq");
-like(verify(), qr/^f\|\d+\|removed\|/, "a refusal removed from the end of the writer's lane, with the seal after it: found");
+like(verify(), qr/^f\|\d+\|removed\|/, "a refusal removed from the end of the writer's event lane: found");
 
 assert_no_crash($node);
 done_testing();
