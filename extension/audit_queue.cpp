@@ -128,8 +128,11 @@ void startup_shmem()
         shared->nslots = settings::audit_queue_size;
         shared->nheads = MaxBackends;
         pg_atomic_init_u64(&shared->diverted, 0);
-        // Ids start after everything reserved by the previous life of the server.
-        uint64 start = read_reserved_ids();
+        // Ids start after everything reserved by the previous life of the server, and never
+        // below the time in microseconds: a data directory restored from a backup (whose
+        // reservation file is older than the rows WAL replay brought back) still hands out
+        // ids no earlier life used, as long as fewer than a million ids a second were used.
+        uint64 start = Max(read_reserved_ids(), static_cast<uint64>(Max(GetCurrentTimestamp(), 1)));
         pg_atomic_init_u64(&shared->next_id, start);
         pg_atomic_init_u64(&shared->reserved_until, start);
         for (int i = 0; i < shared->nslots; i++)
@@ -440,16 +443,6 @@ int64 next_id()
     return static_cast<int64>(id);
 }
 
-void advance_ids_past(int64 id)
-{
-    if (shared == nullptr || id < 0)
-        return;
-    uint64 want = static_cast<uint64>(id) + 1;
-    uint64 current = pg_atomic_read_u64(&shared->next_id);
-    while (current < want && !pg_atomic_compare_exchange_u64(&shared->next_id, &current, want)) {
-    }
-}
-
 namespace {
 // Under queue_lock.
 void drop_slot(Slot *slot)
@@ -610,6 +603,14 @@ void dismiss_writer(const char *db)
         LWLockRelease(queue_lock);
         return gone;
     });
+}
+
+bool writer_claimed(int entry)
+{
+    LWLockAcquire(queue_lock, LW_SHARED);
+    bool claimed = shared->writers[entry].claimed;
+    LWLockRelease(queue_lock);
+    return claimed;
 }
 
 int writer_pid(int entry) { return shared->writers[entry].pid; }

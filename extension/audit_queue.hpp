@@ -37,10 +37,9 @@ void count_diverted();
 uint64 diverted();
 
 // A cluster-unique, increasing audit row id. Ids are reserved in blocks written durably to
-// $PGDATA/pg_redline/audit_ids, so they keep increasing across restarts and crashes.
+// $PGDATA/pg_redline/audit_ids, so they keep increasing across restarts and crashes, and
+// start no lower than the server's start time in microseconds.
 int64 next_id();
-// Makes every later next_id() greater than `id`.
-void advance_ids_past(int64 id);
 
 // Lane heads: each process publishes its lane's committed head (lock-free, its own slot),
 // so the launcher can seal the heads of every lane once a second.
@@ -80,7 +79,8 @@ int claim_writer(const char *db);             // entry index, or -1 when all are
 void writer_started(int entry, Latch *latch); // from the writer itself
 void release_writer(int entry);               // by the launcher, once the writer's process is gone
 void writer_exiting(int entry);               // by the writer: no latch to wake any more
-int writer_pid(int entry);                    // 0 until the writer connected
+int writer_pid(int entry);
+bool writer_claimed(int entry); // 0 until the writer connected
 // Asks the writer connected to `db` to leave it, and waits (at most redline.audit_wait)
 // until it has: DROP DATABASE, ALTER DATABASE and CREATE DATABASE ... TEMPLATE need a
 // database nobody is connected to.

@@ -3,16 +3,13 @@
 #include "audit_queue.hpp"
 
 extern "C" {
-#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "access/tableam.h"
 #include "access/transam.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
-#include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -20,8 +17,6 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/relcache.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/xid8.h"
 }
@@ -36,7 +31,6 @@ constexpr int ncolumns = 23;
 
 bool oid_known = false;
 bool database_published = false;
-Oid ids_checked_for = InvalidOid; // the table whose highest id the id counter is past
 Oid cached_oid = InvalidOid;
 
 // A lane: its number (the id of its first row) and its head as committed and as this
@@ -98,32 +92,6 @@ void mark_subtransaction()
     marks[nmarks++] = SubMark{sub, events.current};
 }
 
-// Ids must keep increasing even when $PGDATA/pg_redline/audit_ids did not come along (a
-// pg_upgrade, a restore of the database alone): once per process and table, the counter is
-// moved past the highest id the table holds (one step down its primary key).
-void ensure_ids_past(Relation rel)
-{
-    if (ids_checked_for == RelationGetRelid(rel))
-        return;
-    Oid pk = RelationGetPrimaryKeyIndex(rel);
-    if (OidIsValid(pk)) {
-        Relation index = index_open(pk, AccessShareLock);
-        IndexScanDesc scan = index_beginscan(rel, index, SnapshotAny, 0, 0);
-        index_rescan(scan, nullptr, 0, nullptr, 0);
-        TupleTableSlot *slot = table_slot_create(rel, nullptr);
-        if (index_getnext_slot(scan, BackwardScanDirection, slot)) {
-            bool isnull;
-            Datum max = slot_getattr(slot, 1, &isnull);
-            if (!isnull)
-                audit_queue::advance_ids_past(DatumGetInt64(max));
-        }
-        ExecDropSingleTupleTableSlot(slot);
-        index_endscan(scan);
-        index_close(index, AccessShareLock);
-    }
-    ids_checked_for = RelationGetRelid(rel);
-}
-
 } // namespace
 
 void install()
@@ -155,7 +123,6 @@ int64 append(const AuditEntry *e)
         database_published = true;
     }
     Relation rel = table_open(relid, RowExclusiveLock);
-    ensure_ids_past(rel);
     int64 id = audit_queue::next_id();
     bool is_seal = e->text[af_event] != nullptr && strcmp(e->text[af_event], "seal") == 0;
     Lane *lane = is_seal ? &seals : &events;

@@ -292,6 +292,16 @@ void redline_audit_launcher_main(Datum)
             }
         }
 
+        // Entries of writers started by a previous launcher (it restarts after an error):
+        // freed once their process is gone.
+        for (int i = 0; i < audit_queue::max_writers; i++) {
+            if (handles[i] != nullptr || !audit_queue::writer_claimed(i))
+                continue;
+            int pid = audit_queue::writer_pid(i);
+            if (pid == 0 || kill(pid, 0) != 0)
+                audit_queue::release_writer(i);
+        }
+
         char targets[audit_queue::max_writers][NAMEDATALEN];
         int n = audit_queue::orphaned_targets(targets, audit_queue::max_writers);
         for (int k = 0; k < n; k++) {

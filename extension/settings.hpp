@@ -23,8 +23,8 @@ extern int token_max_ttl;         // seconds
 extern char *strong_auth_methods; // comma-separated RFC 8176 values; "" = any
 extern bool audit_parameters;
 extern int audit_wait_ms;
-extern char *audit_database; // PGC_POSTMASTER
-extern int audit_queue_size; // PGC_POSTMASTER, in events
+extern char *audit_database;    // PGC_POSTMASTER
+extern int audit_queue_size;    // PGC_POSTMASTER, in events
 extern uint64 audit_generation; // advances when what audit_events() answers may change
 
 enum class Fault { none, cpp_exception, pg_error };

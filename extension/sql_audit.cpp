@@ -36,8 +36,8 @@ constexpr const char *seal_query =
     "FROM (SELECT s.id AS seal_id, split_part(o, ':', 1)::bigint AS lane, split_part(o, ':', 2)::bigint AS seq, "
     "             split_part(o, ':', 3)::bigint AS id, split_part(o, ':', 4) AS hash "
     "        FROM redline.audit_log s, unnest(s.objects) o WHERE s.event = 'seal') a "
-    "LEFT JOIN redline.audit_log r ON r.id = a.id "
-    "WHERE r.id IS NULL OR r.lane <> a.lane OR r.lane_seq <> a.seq OR encode(r.hash, 'hex') <> a.hash";
+    "LEFT JOIN redline.audit_log r ON r.id = a.id AND r.lane = a.lane "
+    "WHERE r.id IS NULL OR r.lane_seq <> a.seq OR encode(r.hash, 'hex') <> a.hash";
 
 struct Problem {
     int64 id;

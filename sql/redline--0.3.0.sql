@@ -190,7 +190,7 @@ GRANT EXECUTE ON FUNCTION explain_ddl(text) TO PUBLIC;
 -- the chains. UPDATE, DELETE, TRUNCATE, ALTER and DROP of this table are refused for every
 -- role while redline is enforcing.
 CREATE TABLE audit_log (
-    id               bigint      NOT NULL PRIMARY KEY,
+    id               bigint      NOT NULL,
     at               timestamptz NOT NULL,
     event            text        NOT NULL,
     session_role     text,
@@ -214,8 +214,9 @@ CREATE TABLE audit_log (
     prev_id          bigint,
     hash             bytea       NOT NULL
 );
--- No index but the primary key: every index is paid by every audited write. Ids follow
--- time; an auditor who queries by time a lot may add one (CREATE INDEX is allowed).
+-- No index: every index is paid by every audited write, and an index on an ever-growing id
+-- makes concurrent writers queue on its last page. Ids are unique and follow time; an
+-- auditor who looks rows up often may add one (CREATE INDEX is allowed).
 COMMENT ON TABLE audit_log IS 'redline: append-only, hash-chained audit of connections, writes, DDL and refusals';
 -- Not a configuration table: pg_dump leaves its rows out, so that a restore (which would
 -- have to INSERT them, refused) works; pg_upgrade keeps them. Archive them with redline audit

@@ -33,14 +33,18 @@ setup() { # setup NAME PORT PRELOAD CONF...
 }
 
 setup vanilla 25501 ''
+# pgbench -i builds its primary keys on a table larger than production's max_rewrite_size:
+# the approval that would take is not what is measured, so that guard is off here.
 # The human role runs with the write lock off: a session token is single-use and pgbench
 # opens several connections. Its cost per statement (one comparison with the token's
 # expiry) is measured by callgrind.sh; here the WHERE guard and the row budget are on.
-setup redline 25502 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none"
+setup redline 25502 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none" \
+    "redline.max_rewrite_size = 0"
 setup pgaudit 25503 pgaudit "pgaudit.log = 'write, ddl'"
 # Every write audited: the application role records all event classes (its default leaves
 # writes out), each write statement one hash-chained row in the same transaction.
-setup audited 25504 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none"
+setup audited 25504 redline "redline.exempt_roles = 'app'" "redline.require_token = none" "redline.protected = none" \
+    "redline.max_rewrite_size = 0"
 psql -X -q -h "$work/audited" -p 25504 -U postgres -d bench -c 'CREATE EXTENSION redline' \
     -c "ALTER ROLE app SET redline.audit = 'all'"
 
