@@ -301,14 +301,19 @@ Size encode(const AuditEntry *e, char *buf, Size cap)
 {
     Size len[af_count];
     Size fixed = sizeof(Header);
+    // Every column but the statement is short, or is cut short here, so that the statement
+    // always has most of the slot: names 256 bytes, the reason 2 kB, 32 objects.
     for (int f = 0; f < af_count; f++) {
         len[f] = e->text[f] != nullptr ? strlen(e->text[f]) : 0;
+        Size limit = f == af_statement ? len[f] : f == af_reason ? 2048 : 256;
+        if (len[f] > limit)
+            len[f] = pg_mbcliplen(e->text[f], static_cast<int>(len[f]), static_cast<int>(limit));
         fixed += sizeof(int32) + (e->text[f] != nullptr ? len[f] + 1 : 0);
     }
-    int nobjects = e->nobjects;
+    int nobjects = Min(e->nobjects, 32);
     Size objects = 0;
     for (int i = 0; i < nobjects; i++)
-        objects += sizeof(int32) + strlen(e->objects[i]) + 1;
+        objects += sizeof(int32) + Min(strlen(e->objects[i]), static_cast<Size>(256)) + 1;
     if (fixed - len[af_statement] + objects + sizeof truncated_marker + 64 > cap) {
         nobjects = -1; // the statement keeps its place before the list of objects
         objects = 0;
@@ -347,9 +352,12 @@ Size encode(const AuditEntry *e, char *buf, Size cap)
     }
     for (int i = 0; i < nobjects; i++) {
         Size l = strlen(e->objects[i]);
+        if (l > 256)
+            l = pg_mbcliplen(e->objects[i], static_cast<int>(l), 256);
         put_int32(p, static_cast<int32>(l));
-        memcpy(p, e->objects[i], l + 1);
-        p += l + 1;
+        memcpy(p, e->objects[i], l);
+        p += l;
+        *p++ = '\0';
     }
     return static_cast<Size>(p - buf);
 }

@@ -49,6 +49,15 @@ COPY audit_t FROM stdin;
 SELECT event, decision, statement, objects, rows, sqlstate, reason
   FROM redline.audit_log WHERE id > :mark AND event NOT IN ('seal', 'connect', 'disconnect') ORDER BY id;
 
+-- A refusal travels to the audit writer in a slot of about 8 kB: a longer statement is
+-- kept up to there, marked as cut.
+SELECT format('UPDATE audit_t SET v = %L', repeat('x', 9000)) AS long_update \gset
+:long_update;
+SELECT length(statement) BETWEEN 7000 AND 8192 AS cut_to_the_slot,
+       statement LIKE 'UPDATE audit_t SET v = ''xxx%' AS from_its_start,
+       right(statement, 41) AS marked
+  FROM redline.audit_log WHERE event = 'refused' ORDER BY id DESC LIMIT 1;
+
 -- A password written in SQL never reaches the audit log.
 CREATE ROLE audit_pw_role PASSWORD 'correct horse';
 ALTER ROLE audit_pw_role PASSWORD 'battery staple';
