@@ -1,15 +1,10 @@
 // Names and defaults of the audit log's event classes.
 #include "audit_events.hpp"
 
-#include <array>
-#include <cctype>
-#include <utility>
-
 namespace redline {
 
 namespace {
-
-constexpr std::array<std::pair<AuditEvent, const char *>, 9> names{{
+constexpr NamedBit names[] = {
     {ev_connect, "connect"},
     {ev_disconnect, "disconnect"},
     {ev_auth_failed, "auth_failed"},
@@ -19,36 +14,11 @@ constexpr std::array<std::pair<AuditEvent, const char *>, 9> names{{
     {ev_unlock, "unlock"},
     {ev_approval_used, "approval_used"},
     {ev_policy_change, "policy_change"},
-}};
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool same_name(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
+};
+constexpr size_t nnames = sizeof names / sizeof names[0];
 } // namespace
 
-const char *audit_event_name(AuditEvent event)
-{
-    for (const auto &[bit, name] : names)
-        if (bit == event)
-            return name;
-    return "";
-}
+const char *audit_event_name(AuditEvent event) { return name_of(event, names, nnames); }
 
 const char *audit_decision_name(AuditDecision decision)
 {
@@ -65,40 +35,7 @@ const char *audit_decision_name(AuditDecision decision)
     return "";
 }
 
-AuditParse parse_audit_events(std::string_view list)
-{
-    AuditParse out;
-    std::string_view whole = trim(list);
-    if (same_name(whole, "auto")) {
-        out.automatic = true;
-        return out;
-    }
-    while (!list.empty()) {
-        size_t comma = list.find(',');
-        std::string_view item = trim(list.substr(0, comma));
-        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-        if (item.empty() || same_name(item, "none"))
-            continue;
-        if (same_name(item, "all")) {
-            out.mask |= all_audit_events;
-            continue;
-        }
-        bool known = false;
-        for (const auto &[bit, name] : names) {
-            if (same_name(item, name)) {
-                out.mask |= bit;
-                known = true;
-            }
-        }
-        if (!known) {
-            out.ok = false;
-            out.bad_name = std::string(item);
-            out.mask = 0;
-            return out;
-        }
-    }
-    return out;
-}
+AuditParse parse_audit_events(std::string_view list) { return parse_name_list(list, names, nnames, all_audit_events); }
 
 unsigned default_audit_events(Environment env, bool exempt)
 {
@@ -114,15 +51,6 @@ unsigned default_audit_events(Environment env, bool exempt)
     return all_audit_events;
 }
 
-std::string all_audit_event_names()
-{
-    std::string out;
-    for (const auto &[bit, name] : names) {
-        if (!out.empty())
-            out += ", ";
-        out += name;
-    }
-    return out;
-}
+std::string all_audit_event_names() { return join_names(names, nnames); }
 
 } // namespace redline

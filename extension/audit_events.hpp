@@ -3,6 +3,7 @@
 #pragma once
 
 #include "environment.hpp"
+#include "name_list.hpp"
 
 #include <string>
 #include <string_view>
@@ -29,15 +30,8 @@ const char *audit_event_name(AuditEvent event);
 enum class AuditDecision { allowed, refused, rolled_back, failed };
 const char *audit_decision_name(AuditDecision decision);
 
-// A comma-separated list ("ddl, write"); "all" is every class, "none" or "" no class,
-// "auto" the environment's default (automatic = true). Throws nothing but bad_alloc; an
-// unknown name makes the whole list invalid, reported through bad_name.
-struct AuditParse {
-    bool ok = true;
-    bool automatic = false;
-    unsigned mask = 0;
-    std::string bad_name;
-};
+// A comma-separated list ("ddl, write"; "all" is every class): see parse_name_list().
+using AuditParse = NameListParse;
 AuditParse parse_audit_events(std::string_view list);
 
 // Production and staging record everything for people; exempt (application) roles write

@@ -237,8 +237,6 @@ void install()
     shmem_startup_hook = startup_shmem;
 }
 
-bool available() { return shared != nullptr; }
-
 void publish_database(const char *db) { strlcpy(my_database, db, sizeof my_database); }
 
 void clear_head(int, Datum)
@@ -297,6 +295,10 @@ bool read_head(int i, HeadCopy *out)
     return false;
 }
 
+namespace {
+
+// The slot format: a fixed header, then each text column and object as length and bytes.
+// The statement is cut (and marked) to fit `cap`.
 Size encode(const AuditEntry *e, char *buf, Size cap)
 {
     Size len[af_count];
@@ -394,6 +396,8 @@ void decode(char *buf, AuditEntry *out)
         out->objects = objects;
     }
 }
+
+} // namespace
 
 bool enqueue(const AuditEntry *entry, const char *target_db, bool wait_for_room, Ticket *ticket)
 {

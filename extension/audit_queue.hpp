@@ -16,7 +16,6 @@ namespace redline::audit_queue {
 
 // Shared memory request/startup hooks (from _PG_init).
 void install();
-bool available();
 
 struct Ticket {
     int slot = -1;
@@ -90,10 +89,5 @@ bool writer_dismissed(int entry);
 // seals among them are dropped.
 void untake(const Taken *taken, int n, const char *to_db);
 void set_launcher_latch(Latch *latch);
-
-// Serialises an entry (for the server log's fallback line and the queue). Truncates the
-// statement to fit `cap` bytes. Returns bytes used.
-Size encode(const AuditEntry *entry, char *buf, Size cap);
-void decode(char *buf, AuditEntry *out);
 
 } // namespace redline::audit_queue

@@ -349,8 +349,6 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
         record();
 }
 
-void reset() { clear(); }
-
 void refused() { top.writing = false; }
 
 void at_abort(SubTransactionId sub)

@@ -28,9 +28,6 @@ void executor_finished(QueryDesc *qd);
 void utility_started(PlannedStmt *pstmt, const char *query_string);
 // After a utility statement ran: notes DDL, COPY FROM; records the statement at depth 0.
 void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc);
-// An error ended the statement: what was collected is dropped (the transaction's abort
-// records the attempts whose rows were written).
-void reset();
 
 // A refusal: the statement's failure is recorded as refused, not as an attempt too.
 void refused();

@@ -161,15 +161,14 @@ void seal_own_lane()
     char *anchor = audit::own_anchor();
     if (anchor == nullptr)
         return;
-    audit_queue::Taken seal[1];
-    seal[0].slot = -1;
-    audit::fill_seal(&seal[0].entry, &anchor, 1);
+    AuditEntry seal;
+    audit::fill_seal(&seal, &anchor, 1);
     MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
     {
         StartTransactionCommand();
         if (OidIsValid(audit_table::oid()))
-            (void)audit_table::append(&seal[0].entry);
+            (void)audit_table::append(&seal);
         CommitTransactionCommand();
     }
     PG_CATCH();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "environment.hpp"
+#include "name_list.hpp"
 
 #include <optional>
 #include <string>
@@ -26,15 +27,8 @@ enum ProtectedOp : unsigned {
 // "drop_table" for op_drop_table; "" for anything else.
 const char *protected_op_name(ProtectedOp op);
 
-// The bits of a comma-separated list ("drop_table, truncate"); "none" or "" is no bit,
-// "auto" is nullopt (the environment's default). Throws nothing: an unknown name makes
-// the whole list invalid, reported through `bad_name`.
-struct ProtectedParse {
-    bool ok = true;
-    bool automatic = false;
-    unsigned mask = 0;
-    std::string bad_name;
-};
+// The bits of a comma-separated list ("drop_table, truncate"): see parse_name_list().
+using ProtectedParse = NameListParse;
 ProtectedParse parse_protected_ops(std::string_view list);
 
 // Production protects every operation above; other environments none.

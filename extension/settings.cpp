@@ -176,15 +176,17 @@ const char *show_session_token() { return ""; }
 // with the transaction).
 void assign_approval_token(const char *, void *extra) { approvals::set_presented(static_cast<const char *>(extra)); }
 
-// Plain-data island: whether `list` is valid, and if not the unknown name and the valid ones.
-bool protected_list_valid(const char *list, char *bad, size_t bad_size, char *names, size_t names_size) noexcept
+// Plain-data island: whether `list` is valid for `parse`, and if not the unknown name and
+// the valid ones.
+bool list_valid(NameListParse (*parse)(std::string_view), std::string (*all_names)(), const char *list, char *bad,
+                size_t bad_size, char *names, size_t names_size) noexcept
 {
     try {
-        ProtectedParse parsed = parse_protected_ops(list != nullptr ? list : "");
+        NameListParse parsed = parse(list != nullptr ? list : "");
         if (parsed.ok)
             return true;
         strlcpy(bad, parsed.bad_name.c_str(), bad_size);
-        strlcpy(names, all_protected_op_names().c_str(), names_size);
+        strlcpy(names, all_names().c_str(), names_size);
     } catch (...) {
         strlcpy(bad, "?", bad_size);
         names[0] = '\0';
@@ -196,7 +198,7 @@ bool check_protected(char **newval, void **, GucSource)
 {
     static char bad[128];
     static char names[256];
-    if (protected_list_valid(*newval, bad, sizeof bad, names, sizeof names))
+    if (list_valid(parse_protected_ops, all_protected_op_names, *newval, bad, sizeof bad, names, sizeof names))
         return true;
     GUC_check_errdetail("Unknown operation \"%s\"; the operations are: %s.", bad, names);
     return false;
@@ -213,27 +215,11 @@ void assign_protected(const char *newval, void *)
     }
 }
 
-// Plain-data island: whether `list` is valid, and if not the unknown name and the valid ones.
-bool audit_list_valid(const char *list, char *bad, size_t bad_size, char *names, size_t names_size) noexcept
-{
-    try {
-        AuditParse parsed = parse_audit_events(list != nullptr ? list : "");
-        if (parsed.ok)
-            return true;
-        strlcpy(bad, parsed.bad_name.c_str(), bad_size);
-        strlcpy(names, all_audit_event_names().c_str(), names_size);
-    } catch (...) {
-        strlcpy(bad, "?", bad_size);
-        names[0] = '\0';
-    }
-    return false;
-}
-
 bool check_audit(char **newval, void **, GucSource source)
 {
     static char bad[128];
     static char names[256];
-    if (!audit_list_valid(*newval, bad, sizeof bad, names, sizeof names)) {
+    if (!list_valid(parse_audit_events, all_audit_event_names, *newval, bad, sizeof bad, names, sizeof names)) {
         GUC_check_errdetail("Unknown event class \"%s\"; the classes are: %s, or all, none, auto.", bad, names);
         return false;
     }

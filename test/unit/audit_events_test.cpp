@@ -25,7 +25,7 @@ TEST(AuditEvents, NamesAreTheDocumentedOnes)
 
 TEST(AuditEvents, ParsesLists)
 {
-    AuditParse p = parse_audit_events(" DDL , refused,write ");
+    AuditParse p = parse_audit_events(" ddl , refused,,write ");
     EXPECT_TRUE(p.ok);
     EXPECT_FALSE(p.automatic);
     EXPECT_EQ(p.mask, unsigned(ev_ddl | ev_refused | ev_write));
@@ -33,7 +33,8 @@ TEST(AuditEvents, ParsesLists)
     EXPECT_EQ(parse_audit_events("none").mask, 0u);
     EXPECT_EQ(parse_audit_events("").mask, 0u);
     EXPECT_TRUE(parse_audit_events("auto").automatic);
-    EXPECT_TRUE(parse_audit_events(" Auto ").automatic);
+    EXPECT_TRUE(parse_audit_events(" auto ").automatic);
+    EXPECT_FALSE(parse_audit_events("DDL").ok) << "names are lower case, as for redline.protected";
 }
 
 TEST(AuditEvents, AnUnknownNameInvalidatesTheList)
