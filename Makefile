@@ -5,19 +5,22 @@ EXTENSION  = redline
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/redline.control)
 MODULE_big = redline
 
-# One line: CMakeLists.txt reads it.
-PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp name_list.cpp
-PG_SRCS    = module.cpp boundary.cpp settings.cpp session_role.cpp scratch_tables.cpp \
-             refusal_pg.cpp guard_where.cpp row_budget.cpp cluster_store.cpp session_lock.cpp \
-             guard_lock.cpp token_check.cpp approvals.cpp recycle_bin.cpp ddl_classify.cpp \
-             hook_analyze.cpp hook_planner.cpp hook_executor.cpp hook_utility.cpp hook_access.cpp \
-             sql_status.cpp sql_keys.cpp sql_ddl.cpp selftest.cpp \
-             audit_queue.cpp audit_table.cpp audit_log.cpp audit_statement.cpp audit_worker.cpp \
-             guard_audit_table.cpp sql_audit.cpp
+# The layers (docs/architecture.md): core/ is pure C++ and also built by CMakeLists.txt,
+# which reads the PURE_SRCS line.
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp name_list.cpp token_check.cpp
+PG_SRCS    = pg/boundary.cpp pg/refusal_pg.cpp pg/session_role.cpp pg/scratch_tables.cpp \
+             settings/settings.cpp store/cluster_store.cpp \
+             guards/guard_where.cpp guards/row_budget.cpp guards/session_lock.cpp guards/guard_lock.cpp \
+             guards/approvals.cpp guards/recycle_bin.cpp guards/ddl_classify.cpp guards/guard_audit_table.cpp \
+             hooks/module.cpp hooks/hook_analyze.cpp hooks/hook_planner.cpp hooks/hook_executor.cpp \
+             hooks/hook_utility.cpp hooks/hook_access.cpp \
+             audit/audit_queue.cpp audit/audit_table.cpp audit/audit_log.cpp audit/audit_statement.cpp \
+             audit/audit_worker.cpp \
+             sql/sql_status.cpp sql/sql_keys.cpp sql/sql_ddl.cpp sql/sql_audit.cpp sql/selftest.cpp
 # The token library (token/), shared with the CLI: keys, PASERK, PASETO, claims, checks.
 TOKEN_SRCS = base64url.cpp claims.cpp constant_time.cpp footer.cpp keys.cpp paserk.cpp paseto.cpp \
              rfc3339.cpp strict_json.cpp session_check.cpp duration.cpp
-OBJS       = $(addprefix extension/,$(PURE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)) $(addprefix token/,$(TOKEN_SRCS:.cpp=.o))
+OBJS       = $(addprefix extension/core/,$(PURE_SRCS:.cpp=.o)) $(addprefix extension/,$(PG_SRCS:.cpp=.o)) $(addprefix token/,$(TOKEN_SRCS:.cpp=.o))
 
 DATA       = $(wildcard sql/redline--*.sql)
 # The control file lives in extension/; PGXS installs $(EXTENSION).control from the top.
@@ -33,6 +36,8 @@ APPROVE_TESTS = $(filter approve_%,$(ALL_TESTS))
 REGRESS      = $(filter-out lock_% approve_%,$(ALL_TESTS))
 REGRESS_OPTS = --inputdir=test --load-extension=redline
 
+EXTENSION_LAYERS = core pg settings store guards hooks audit sql
+
 PG_CONFIG ?= pg_config
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter \
               -Wno-missing-field-initializers -DFMT_HEADER_ONLY \
@@ -46,7 +51,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # Server headers are not ours to warn about.
-override CPPFLAGS := $(patsubst -I%,-isystem %,$(filter -I%,$(CPPFLAGS))) $(filter-out -I%,$(CPPFLAGS)) -I$(srcdir)/extension -I$(srcdir)/token
+override CPPFLAGS := $(patsubst -I%,-isystem %,$(filter -I%,$(CPPFLAGS))) $(filter-out -I%,$(CPPFLAGS)) $(addprefix -I$(srcdir)/extension/,$(EXTENSION_LAYERS)) -I$(srcdir)/token
 COMPILE.cxx.bc += $(PG_CXXFLAGS)
 
 redline.control: extension/redline.control
@@ -54,7 +59,7 @@ redline.control: extension/redline.control
 
 all: redline.control
 
-$(OBJS): $(wildcard extension/*.hpp)
+$(OBJS): $(wildcard extension/*/*.hpp)
 
 # The write-lock suite: make installcheck-lock; the approvals suite: make installcheck-approve
 # (each needs its own cluster, see test/run).

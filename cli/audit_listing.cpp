@@ -38,7 +38,7 @@ std::string text_array(const std::vector<std::string> &values)
 
 const std::vector<std::string> &audit_event_classes()
 {
-    // The server's own table of classes (extension/audit_events.hpp), in its order.
+    // The server's own table of classes (extension/core/audit_events.hpp), in its order.
     static const std::vector<std::string> classes = [] {
         std::vector<std::string> names;
         for (unsigned bit = 1; bit <= all_audit_events; bit <<= 1)

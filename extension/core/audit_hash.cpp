@@ -141,6 +141,7 @@ void audit_digest_hex(const unsigned char digest[audit_digest_size], char *out) 
 } // namespace redline
 
 #include "audit_entry.hpp"
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

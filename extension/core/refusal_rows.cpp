@@ -4,6 +4,7 @@
 #include "sqlstate.hpp"
 
 #include <fmt/format.h>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

@@ -166,6 +166,7 @@ std::optional<SpentToken> parse_spent(std::string_view line)
 #include "store_lines.hpp"
 
 #include <cstring>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline::store {
 

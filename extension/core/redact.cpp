@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 #include <strings.h>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

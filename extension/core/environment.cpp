@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

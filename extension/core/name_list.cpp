@@ -2,6 +2,7 @@
 #include "name_list.hpp"
 
 #include <cctype>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <string>
 #include <vector>
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline::token_check {
 

@@ -1,5 +1,6 @@
 // Names and defaults of the protected operations.
 #include "protected_ops.hpp"
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

@@ -1,5 +1,6 @@
 // Names and defaults of the audit log's event classes.
 #include "audit_events.hpp"
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 
