@@ -1,7 +1,7 @@
 # Shared by scripts/demo and test/run: build and install redline, and run a PostgreSQL 15
 # cluster of our own as the postgres OS user. Source it; it defines functions only.
 
-PG_BIN=/usr/lib/postgresql/15/bin
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 # initdb refuses a locale the machine has not generated; C.UTF-8 is always there on Debian.
 export LANG=C.UTF-8
