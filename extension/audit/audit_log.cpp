@@ -157,6 +157,72 @@ void confirm(const AuditEntry *e, const audit_queue::Ticket &ticket)
         log_event(e, "not yet confirmed by the audit writer; it stays queued");
 }
 
+// Events queued where waiting is not allowed (a transaction rolling back, an error being
+// logged): each is confirmed at the session's next safe point (its next statement, or its
+// exit), in TopMemoryContext until then.
+struct Unconfirmed {
+    AuditEntry entry;
+    audit_queue::Ticket ticket;
+    Unconfirmed *next;
+};
+Unconfirmed *unconfirmed = nullptr;
+bool exit_confirm_registered = false;
+
+void confirm_at_exit(int, Datum) { confirm_deferred(); }
+
+void defer_confirm(const AuditEntry *e, const audit_queue::Ticket &ticket)
+{
+    auto *u = static_cast<Unconfirmed *>(MemoryContextAlloc(TopMemoryContext, sizeof(Unconfirmed)));
+    u->entry = copy_entry(e, TopMemoryContext);
+    u->ticket = ticket;
+    u->next = unconfirmed;
+    unconfirmed = u;
+    confirm_due = true;
+    if (!exit_confirm_registered) {
+        exit_confirm_registered = true;
+        before_shmem_exit(confirm_at_exit, (Datum)0);
+    }
+}
+
+// Queues without waiting for room or for the row.
+void hand_over_later(AuditEntry *e, const char *target)
+{
+    audit_queue::Ticket ticket;
+    if (send(e, target, false, &ticket))
+        defer_confirm(e, ticket);
+}
+
+// A refusal turned from PostgreSQL's own error while the statement was failing: recorded
+// when its (sub)transaction rolls back, where no catalog is read and nothing waits.
+struct FailedRefusal {
+    bool present;
+    int sqlerrcode;
+    char *message;   // malloc'd
+    char *statement; // malloc'd, may be null
+} failed_refusal;
+
+void forget_failed_refusal()
+{
+    free(failed_refusal.message);
+    free(failed_refusal.statement);
+    failed_refusal = FailedRefusal{};
+}
+
+void record_failed_refusal()
+{
+    if (!failed_refusal.present)
+        return;
+    if (records(ev_refused)) {
+        AuditEntry e;
+        fill_session(&e, ev_refused, AuditDecision::refused);
+        e.text[af_statement] = failed_refusal.statement;
+        e.text[af_reason] = failed_refusal.message;
+        e.text[af_sqlstate] = unpack_sql_state(failed_refusal.sqlerrcode);
+        hand_over_later(&e, target_here());
+    }
+    forget_failed_refusal();
+}
+
 void hand_over(AuditEntry *e, const char *target, bool wait)
 {
     audit_queue::Ticket ticket;
@@ -202,13 +268,11 @@ void record_attempts(SubTransactionId from_sub)
         undone_tail = &p->next;
     }
     pending_tail = link;
+    // Called while a (sub)transaction rolls back: queued now, confirmed at the next statement.
     for (Pending *p = undone; p != nullptr; p = p->next) {
         p->entry.text[af_decision] = audit_decision_name(AuditDecision::rolled_back);
-        p->queued = send(&p->entry, p->in_table ? target_here() : settings::audit_database, true, &p->ticket);
+        hand_over_later(&p->entry, p->in_table ? target_here() : settings::audit_database);
     }
-    for (Pending *p = undone; p != nullptr; p = p->next)
-        if (p->queued)
-            confirm(&p->entry, p->ticket);
 }
 
 // In a database without the table, the rows of a committing transaction go to the audit
@@ -241,6 +305,7 @@ void xact_callback(XactEvent event, void *)
         break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
+        record_failed_refusal();
         audit_statement::at_abort(InvalidSubTransactionId);
         if (pending != nullptr)
             record_attempts(InvalidSubTransactionId);
@@ -257,6 +322,7 @@ void xact_callback(XactEvent event, void *)
 void subxact_callback(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void *)
 {
     if (event == SUBXACT_EVENT_ABORT_SUB) {
+        record_failed_refusal();
         audit_statement::at_abort(sub);
         if (pending != nullptr)
             record_attempts(sub);
@@ -283,7 +349,7 @@ void fill_port(AuditEntry *e)
     }
 }
 
-void record_auth_failure(const char *reason)
+void record_auth_failure(const char *reason, bool may_wait)
 {
     if (auth_recorded || (settings::audit_events(false) & ev_auth_failed) == 0)
         return;
@@ -293,7 +359,10 @@ void record_auth_failure(const char *reason)
     e.text[af_event] = audit_event_name(ev_auth_failed);
     e.text[af_decision] = audit_decision_name(AuditDecision::failed);
     e.text[af_reason] = reason;
-    hand_over(&e, settings::audit_database, true);
+    if (may_wait)
+        hand_over(&e, settings::audit_database, true);
+    else
+        hand_over_later(&e, settings::audit_database);
 }
 
 void session_ended(int, Datum)
@@ -339,7 +408,7 @@ void client_auth(Port *port, int status)
     char reason[160];
     snprintf(reason, sizeof reason, "%s authentication failed",
              port->hba != nullptr ? hba_authname(port->hba->auth_method) : "client");
-    record_auth_failure(reason);
+    record_auth_failure(reason, true);
 }
 
 // Failures that never reach the authentication hook: a pg_hba.conf reject (or no entry),
@@ -350,7 +419,7 @@ void emit_log(ErrorData *edata)
         MyProc != nullptr &&
         (edata->sqlerrcode == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION ||
          edata->sqlerrcode == ERRCODE_INVALID_PASSWORD || edata->sqlerrcode == ERRCODE_UNDEFINED_DATABASE))
-        record_auth_failure(edata->message);
+        record_auth_failure(edata->message, false); // while logging: confirmed as the process exits
     if (prev_emit_log != nullptr)
         prev_emit_log(edata);
 }
@@ -460,6 +529,29 @@ void session_started()
         e.text[af_reason] = reason;
     }
     hand_over(&e, target_here(), false);
+}
+
+bool confirm_due = false;
+
+void confirm_deferred()
+{
+    confirm_due = false;
+    while (unconfirmed != nullptr) {
+        Unconfirmed *u = unconfirmed;
+        unconfirmed = u->next;
+        confirm(&u->entry, u->ticket);
+        pfree(u);
+    }
+}
+
+void refused_while_failing(const PgRefusal *r, const char *statement)
+{
+    audit_statement::refused();
+    forget_failed_refusal();
+    failed_refusal.present = true;
+    failed_refusal.sqlerrcode = r->sqlerrcode;
+    failed_refusal.message = r->message != nullptr ? strdup(r->message) : nullptr;
+    failed_refusal.statement = statement != nullptr ? strdup(statement) : nullptr;
 }
 
 void refused(const PgRefusal *r)

@@ -52,6 +52,14 @@ void session_started();
 bool session_start_due();
 
 void refused(const PgRefusal *refusal);
+// A refusal made of an error already being thrown (no catalog access, no waiting): recorded
+// as its (sub)transaction rolls back and confirmed at the next statement.
+void refused_while_failing(const PgRefusal *refusal, const char *statement);
+
+// Rows queued where waiting was not allowed (a rollback, an error being logged) are
+// confirmed at the next safe point: the session's next statement, or its exit.
+extern bool confirm_due;
+void confirm_deferred();
 void unlocked(const char *key_id, const char *amr, int64 until);
 void approval_used(const char *operation, const char *object, const char *key_id, const char *approver);
 // A change of policy: `what` says what changed, e.g. "key k4.pid.… enrolled for alice".

@@ -10,10 +10,12 @@ extern "C" {
 #include "port/atomics.h"
 #include "storage/fd.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
 #include "storage/lwlock.h"
 #include "storage/proc.h"
 #include "storage/shmem.h"
 #include "utils/timestamp.h"
+#include "utils/wait_event.h"
 }
 
 #include <cerrno>
@@ -184,20 +186,25 @@ bool try_enqueue(const char *encoded, uint32 len, const char *target_db, bool is
     return false;
 }
 
-// A bounded poll: callers are in places (error recovery, transaction abort, connection
-// start) where sleeping on a latch or a condition variable is not an option.
+// A bounded wait on the process latch that answers interrupts (a cancel, a terminate, a
+// dead postmaster). Callers never wait while a transaction aborts or an error is logged:
+// those queue and confirm later (audit_log.cpp). While the process exits, interrupts are
+// no longer served.
 template <typename Done>
 bool poll_until(Done done)
 {
     if (done())
         return true;
     TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), settings::audit_wait_ms);
-    long pause = 50;
+    long pause_ms = 1;
     while (GetCurrentTimestamp() < deadline) {
-        pg_usleep(pause);
+        if (!proc_exit_inprogress)
+            CHECK_FOR_INTERRUPTS();
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, pause_ms, PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
         if (done())
             return true;
-        pause = Min(pause * 2, 2000L);
+        pause_ms = Min(pause_ms * 2, 100L);
     }
     return false;
 }

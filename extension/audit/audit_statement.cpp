@@ -4,6 +4,7 @@
 #include "audit_table.hpp"
 #include "redact.hpp"
 #include "settings.hpp"
+#include "statement_depth.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -21,8 +22,6 @@ extern "C" {
 }
 
 namespace redline::audit_statement {
-
-int depth = 0;
 
 namespace {
 
@@ -279,7 +278,7 @@ char *current_text()
 
 void executor_started(QueryDesc *qd)
 {
-    if (depth == 0)
+    if (statement_depth == 0)
         begin(qd->sourceText, qd->plannedstmt->stmt_location, qd->plannedstmt->stmt_len, qd->params);
     // The tables are named when the write starts, so that a write that fails half-way is
     // still recorded as an attempt.
@@ -303,7 +302,7 @@ void executor_finished(QueryDesc *qd)
         top.has_rows = true;
         top.rows += static_cast<int64>(qd->estate->es_processed);
     }
-    if (depth == 0)
+    if (statement_depth == 0)
         record();
 }
 
@@ -318,7 +317,7 @@ Oid copy_target(Node *stmt)
 
 void utility_started(PlannedStmt *pstmt, const char *query_string)
 {
-    if (depth == 0)
+    if (statement_depth == 0)
         begin(query_string, pstmt->stmt_location, pstmt->stmt_len, nullptr);
     if (top.active && IsA(pstmt->utilityStmt, CopyStmt) && audit::records(ev_write)) {
         Oid relid = copy_target(pstmt->utilityStmt);
@@ -345,7 +344,7 @@ void utility_finished(PlannedStmt *pstmt, QueryCompletion *qc)
             top.rows += qc != nullptr ? static_cast<int64>(qc->nprocessed) : 0;
         }
     }
-    if (depth == 0)
+    if (statement_depth == 0)
         record();
 }
 

@@ -15,7 +15,6 @@ namespace redline::audit_statement {
 
 // Nesting of executor runs and utility statements; 0 between client statements. Kept by
 // the hooks (reset by them on error).
-extern int depth;
 
 // The client statement being analysed (refusals before execution name it).
 void analyzed(const char *source, int location, int length);

@@ -2,9 +2,9 @@
 // redline.environment was never set is guarded.
 #include "environment.hpp"
 
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 #include <array>
 #include <cctype>
-#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

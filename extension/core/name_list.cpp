@@ -1,8 +1,8 @@
 // Parsing the comma-separated name lists of redline's settings.
 #include "name_list.hpp"
 
-#include <cctype>
 #include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
+#include <cctype>
 
 namespace redline {
 

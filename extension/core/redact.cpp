@@ -1,11 +1,11 @@
 // In-place masking of PASETO v4.public tokens in statements and log messages.
 #include "redact.hpp"
 
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 #include <cctype>
 #include <cstring>
 #include <string>
 #include <strings.h>
-#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

@@ -3,9 +3,9 @@
 #include "refusal.hpp"
 #include "sqlstate.hpp"
 
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 #include <cstring>
 #include <fmt/format.h>
-#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

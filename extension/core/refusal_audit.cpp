@@ -1,7 +1,7 @@
 // The wording of refusals that protect the audit log.
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 #include "refusal.hpp"
 #include "sqlstate.hpp"
-#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline {
 

@@ -3,8 +3,8 @@
 #include "refusal.hpp"
 #include "sqlstate.hpp"
 
-#include <fmt/format.h>
 #include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
+#include <fmt/format.h>
 
 namespace redline {
 

@@ -165,8 +165,8 @@ std::optional<SpentToken> parse_spent(std::string_view line)
 
 #include "store_lines.hpp"
 
-#include <cstring>
 #include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
+#include <cstring>
 
 namespace redline::store {
 

@@ -6,11 +6,11 @@
 #include "rfc3339.hpp"
 #include "session_check.hpp"
 
+#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 #include <cstring>
 #include <fmt/format.h>
 #include <string>
 #include <vector>
-#include "cpp_only_file.hpp" // last: fails the build if a PostgreSQL header came in
 
 namespace redline::token_check {
 

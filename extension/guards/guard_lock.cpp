@@ -24,6 +24,7 @@ extern "C" {
 #include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/elog.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 }
@@ -35,8 +36,10 @@ namespace redline::guard_lock {
 namespace {
 
 // C symbols of built-in (or copied: LANGUAGE internal/C) functions that change state the
-// executor's permission checks do not see. nextval()/setval() are left to the read-only
-// backstop, which knows a temporary sequence from a permanent one.
+// executor's permission checks do not see and that ignore a read-only transaction. Those that
+// respect one (nextval(), setval(), most of core) are left to the read-only backstop, which
+// check_function() raises before any function runs and which knows a temporary sequence from
+// a permanent one.
 constexpr const char *writer_symbols[] = {"be_lo_creat",
                                           "be_lo_create",
                                           "be_lo_from_bytea",
@@ -85,7 +88,18 @@ constexpr const char *writer_symbols[] = {"be_lo_creat",
                                           "pg_file_sync",
                                           "pg_replication_slot_advance",
                                           "pg_logical_slot_get_changes",
-                                          "pg_logical_slot_get_binary_changes"};
+                                          "pg_logical_slot_get_binary_changes",
+                                          "pg_replication_origin_session_reset",
+                                          "pg_replication_origin_xact_setup",
+                                          "pg_replication_origin_xact_reset",
+                                          "brin_summarize_new_values",
+                                          "brin_summarize_range",
+                                          "brin_desummarize_range",
+                                          "gin_clean_pending_list",
+                                          "pg_truncate_visibility_map",
+                                          "pg_stat_statements_reset",
+                                          "pg_stat_statements_reset_1_7",
+                                          "pg_stat_reset_single_function_counters"};
 
 enum FunctionKind : uint8 { unknown = 0, ordinary = 1, writer = 2, own = 3 };
 
@@ -96,6 +110,10 @@ struct CacheEntry {
 };
 constexpr int cache_size = 256;
 CacheEntry cache[cache_size];
+
+// A function replaced or dropped and created again under the same oid (CREATE OR REPLACE,
+// ALTER FUNCTION) is judged again.
+void forget_functions(Datum, int, uint32) { memset(cache, 0, sizeof cache); }
 
 FunctionKind classify_function(Oid funcid)
 {
@@ -273,8 +291,13 @@ void leave_lifted() { lifted_depth--; }
 UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand)
 {
     Node *stmt = pstmt->utilityStmt;
-    if (!session_lock::locked() || (subcommand && lifted_depth > 0))
+    if (!session_lock::locked())
         return UtilityVerdict::allow;
+    // The subcommands of an allowed statement (the sequence of a temporary serial column)
+    // pass PostgreSQL's read-only check again, which a function run earlier in the
+    // statement may have raised again.
+    if (subcommand && lifted_depth > 0)
+        return UtilityVerdict::allow_temporary;
     bool gate = session_lock::gated();
     switch (nodeTag(stmt)) {
     case T_TransactionStmt: {
@@ -394,10 +417,34 @@ UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand)
     refuse_write(tag_of(stmt));
 }
 
+PgRefusal *backstop_refusal(const ErrorData *error)
+{
+    if (error->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION || !session_lock::locked())
+        return nullptr;
+    // "cannot execute nextval() in a read-only transaction" names the action.
+    const char *action = error->message != nullptr ? error->message : "a write";
+    if (strncmp(action, "cannot execute ", 15) == 0) {
+        char *copy = pstrdup(action + 15);
+        char *tail = strstr(copy, " in a read-only transaction");
+        if (tail != nullptr)
+            *tail = '\0';
+        action = copy;
+    }
+    LockContext ctx = session_lock::context_without_catalog();
+    return cpp_entry([&] { return to_pg(refuse_locked_write(action, ctx)); });
+}
+
+void install() { CacheRegisterSyscacheCallback(PROCOID, forget_functions, 0); }
+
 void check_function(Oid funcid)
 {
     if (!session_lock::locked())
         return;
+    // Wherever a function runs (executor, a PL/pgSQL assignment, a CALL argument, an EXECUTE
+    // parameter, a column default in COPY or ALTER TABLE, a fast-path call), the transaction
+    // is read-only first: core then refuses nextval() and friends on permanent objects, also
+    // inside a temporary-table statement that was let past the read-only check.
+    session_lock::force_read_only();
     FunctionKind kind = classify_function(funcid);
     if (session_lock::gated()) {
         if (kind != own)

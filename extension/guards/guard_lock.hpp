@@ -8,6 +8,8 @@ extern "C" {
 #include "nodes/plannodes.h"
 }
 
+#include "refusal_pg.hpp"
+
 namespace redline::guard_lock {
 
 // Before ExecutorStart: refuses writes to permanent relations and row locks (RL004), or,
@@ -39,5 +41,13 @@ void leave_lifted();
 // configuration reload, WAL and replication state), and at the connect gate every
 // function that is not redline's own.
 void check_function(Oid funcid);
+
+// PostgreSQL's own read-only refusal in a locked session (the backstop: nextval() on a
+// permanent sequence) as redline's refusal, with the way to unlock; nullptr for any other
+// error. Reads no catalog: the error is being thrown.
+PgRefusal *backstop_refusal(const ErrorData *error);
+
+// From _PG_init: forgets function verdicts when pg_proc changes.
+void install();
 
 } // namespace redline::guard_lock

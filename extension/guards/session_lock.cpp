@@ -40,8 +40,6 @@ int bootstrap_depth = 0;
 LocalTransactionId forced_lxid = InvalidLocalTransactionId;
 bool forced_saved = false;
 
-int64 statement_time() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentStatementStartTimestamp())); }
-
 void drop_pending()
 {
     if (pending_token == nullptr)
@@ -80,6 +78,7 @@ void banner()
 } // namespace
 
 bool statement_work_due = true; // the banner is due at the first statement
+bool *audit_confirm_due = &audit::confirm_due;
 
 // postgres --single is a person at a console: guarded like a connection (PostgreSQL 15
 // leaves its backend type unset).
@@ -99,11 +98,14 @@ bool subject()
 
 void forget_subject() { subject_known = false; }
 
+// An unlock ends at the token's expiry, also in the middle of a statement: each write, each
+// statement of a procedure and each function about to run asks again (time() is a vDSO
+// call, no system call).
 bool locked()
 {
     if (bootstrap_depth > 0 || !subject())
         return false;
-    return until == 0 || statement_time() >= until;
+    return until == 0 || static_cast<int64>(time(nullptr)) >= until;
 }
 
 bool gated() { return settings::require_token() == TokenRequirement::connect && locked(); }
@@ -123,6 +125,8 @@ void on_statement_slow()
     }
     if (!IsTransactionState())
         return;
+    if (audit::confirm_due)
+        audit::confirm_deferred();
     if (audit::session_start_due())
         audit::session_started();
     if (pending_token != nullptr) {
@@ -211,10 +215,19 @@ void enter_bootstrap() { bootstrap_depth++; }
 void leave_bootstrap() { bootstrap_depth--; }
 bool in_bootstrap() { return bootstrap_depth > 0; }
 
+namespace {
+bool extension_seen = true; // the last answer of context(): redline.unlock() exists here
+} // namespace
+
 LockContext context()
 {
-    return LockContext{login_role_name(), environment_name(settings::current_environment()),
-                       IsTransactionState() && OidIsValid(get_extension_oid("redline", true))};
+    extension_seen = IsTransactionState() && OidIsValid(get_extension_oid("redline", true));
+    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen};
+}
+
+LockContext context_without_catalog()
+{
+    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen};
 }
 
 int64 unlocked_until() { return until; }

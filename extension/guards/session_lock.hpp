@@ -36,9 +36,10 @@ void take_token(const char *token);
 // or by set_config()), then shows the production banner once. Cheap when neither is due.
 void on_statement_slow();
 extern bool statement_work_due;
+extern bool *audit_confirm_due; // audit rows queued where waiting was not allowed
 inline void on_statement()
 {
-    if (unlikely(statement_work_due))
+    if (unlikely(statement_work_due || *audit_confirm_due))
         on_statement_slow();
 }
 
@@ -60,6 +61,8 @@ bool in_bootstrap();
 
 // For refusals and redline.status().
 LockContext context();
+// The same from what is already known, for a statement that is failing (no catalog access).
+LockContext context_without_catalog();
 int64 unlocked_until(); // 0 when never unlocked
 const char *unlock_key_id();
 const char *unlock_methods();

@@ -6,6 +6,7 @@
 #include "redact.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
+#include "statement_depth.hpp"
 
 extern "C" {
 #include "parser/analyze.h"
@@ -32,7 +33,7 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
         pgstat_report_activity(STATE_RUNNING, debug_query_string);
     }
     session_lock::on_statement();
-    if (audit_statement::depth == 0)
+    if (statement_depth == 0)
         audit_statement::analyzed(pstate->p_sourcetext, query->stmt_location, query->stmt_len);
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.

@@ -11,6 +11,7 @@
 #include "row_budget.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
+#include "statement_depth.hpp"
 
 extern "C" {
 #include "executor/executor.h"
@@ -57,62 +58,25 @@ void call_finish(QueryDesc *qd)
 }
 
 // Statements run inside this one (functions, triggers) are nested: their writes belong to
-// the client's statement. Only sessions whose writes are audited need to tell.
-void run_next(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
-{
-    if (!audit::records(ev_write)) {
-        call_run(qd, direction, count, execute_once);
-        return;
-    }
-    audit_statement::depth++;
-    PG_TRY();
-    {
-        call_run(qd, direction, count, execute_once);
-    }
-    PG_FINALLY();
-    {
-        audit_statement::depth--;
-    }
-    PG_END_TRY();
-}
-
-// In a locked session, core's read-only refusal (the backstop, e.g. nextval() on a
-// permanent sequence) is reported as redline's, with the way to unlock.
+// the client's statement. In a locked session, PostgreSQL's read-only error becomes
+// redline's refusal.
 void redline_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
 {
-    if (likely(!session_lock::locked())) {
-        run_next(qd, direction, count, execute_once);
-        return;
-    }
     MemoryContext cxt = CurrentMemoryContext;
-    char *what = nullptr;
+    int depth = statement_depth++;
     PG_TRY();
     {
-        run_next(qd, direction, count, execute_once);
+        call_run(qd, direction, count, execute_once);
     }
     PG_CATCH();
     {
-        MemoryContextSwitchTo(cxt);
-        ErrorData *error = CopyErrorData();
-        if (error->sqlerrcode != ERRCODE_READ_ONLY_SQL_TRANSACTION)
-            PG_RE_THROW();
-        FlushErrorState();
-        what = error->message;
+        statement_depth = depth;
+        if (session_lock::locked())
+            rethrow_backstop(cxt);
+        PG_RE_THROW();
     }
     PG_END_TRY();
-    if (what != nullptr) {
-        LockContext ctx = session_lock::context();
-        // "cannot execute nextval() in a read-only transaction" names the action.
-        const char *action = what;
-        if (strncmp(what, "cannot execute ", 15) == 0) {
-            char *copy = pstrdup(what + 15);
-            char *tail = strstr(copy, " in a read-only transaction");
-            if (tail != nullptr)
-                *tail = '\0';
-            action = copy;
-        }
-        raise_refusal(cpp_entry([&] { return to_pg(refuse_locked_write(action, ctx)); }));
-    }
+    statement_depth = depth;
 }
 
 void redline_executor_finish(QueryDesc *qd)
@@ -120,20 +84,21 @@ void redline_executor_finish(QueryDesc *qd)
     // A token presented by set_config() in this statement is checked before it ends, so a
     // refusal belongs to the statement that presented it.
     session_lock::on_statement();
-    if (!audit::records(ev_write)) {
+    MemoryContext cxt = CurrentMemoryContext;
+    int depth = statement_depth++;
+    PG_TRY();
+    {
         call_finish(qd);
-    } else {
-        audit_statement::depth++;
-        PG_TRY();
-        {
-            call_finish(qd);
-        }
-        PG_FINALLY();
-        {
-            audit_statement::depth--;
-        }
-        PG_END_TRY();
     }
+    PG_CATCH();
+    {
+        statement_depth = depth;
+        if (session_lock::locked())
+            rethrow_backstop(cxt);
+        PG_RE_THROW();
+    }
+    PG_END_TRY();
+    statement_depth = depth;
     if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
         row_budget::on_finish(qd);
     // After the row budget: a statement it rolls back is recorded as refused, not written.
@@ -141,6 +106,24 @@ void redline_executor_finish(QueryDesc *qd)
 }
 
 } // namespace
+
+void rethrow_backstop(MemoryContext caller_cxt)
+{
+    MemoryContextSwitchTo(caller_cxt);
+    ErrorData *error = CopyErrorData();
+    PgRefusal *refusal = guard_lock::backstop_refusal(error);
+    if (refusal == nullptr) {
+        FreeErrorData(error);
+        PG_RE_THROW();
+    }
+    FlushErrorState();
+    audit::refused_while_failing(refusal, audit_statement::current_text());
+    error->sqlerrcode = refusal->sqlerrcode;
+    error->message = refusal->message;
+    error->detail = refusal->detail;
+    error->hint = refusal->hint;
+    ReThrowError(error);
+}
 
 void install_executor_hooks()
 {

@@ -16,8 +16,6 @@ planner_hook_type prev_planner = nullptr;
 
 PlannedStmt *redline_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo params)
 {
-    if (settings::debug_fault != 0)
-        inject_fault();
     if (settings::active() && settings::require_where() && !in_plain_explain())
         guard_where::check(parse);
     if (prev_planner != nullptr)

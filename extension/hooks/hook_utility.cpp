@@ -12,6 +12,7 @@
 #include "recycle_bin.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
+#include "statement_depth.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -237,16 +238,23 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
                              DestReceiver *dest, QueryCompletion *qc)
 {
     audit_statement::utility_started(pstmt, query_string);
-    audit_statement::depth++;
+    MemoryContext cxt = CurrentMemoryContext;
+    int depth = statement_depth++;
     PG_TRY();
     {
         process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
     }
-    PG_FINALLY();
+    PG_CATCH();
     {
-        audit_statement::depth--;
+        // A DO block's assignment, a CALL argument or an EXECUTE parameter that ran into the
+        // read-only backstop is refused as redline refuses.
+        statement_depth = depth;
+        if (session_lock::locked())
+            rethrow_backstop(cxt);
+        PG_RE_THROW();
     }
     PG_END_TRY();
+    statement_depth = depth;
     audit_statement::utility_finished(pstmt, qc);
 }
 

@@ -10,10 +10,12 @@ void install_executor_hooks();
 void install_utility_hook();
 void install_access_hooks(); // object access (function execution) and log redaction
 
+// Inside PG_CATCH of a hook of a locked session (caller_cxt: the context the hook ran in):
+// the read-only backstop's error is raised again as redline's refusal and audited as its
+// transaction rolls back; any other error is raised again unchanged.
+[[noreturn]] void rethrow_backstop(MemoryContext caller_cxt);
+
 // True while an EXPLAIN without ANALYZE is running: its plan is shown, never executed.
 bool in_plain_explain();
-
-// Fires the fault redline.debug_fault asks for (tests of the C++ boundary).
-void inject_fault();
 
 } // namespace redline

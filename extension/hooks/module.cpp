@@ -5,6 +5,7 @@
 #include "audit_queue.hpp"
 #include "audit_worker.hpp"
 #include "cluster_store.hpp"
+#include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "settings.hpp"
 
@@ -31,6 +32,7 @@ void _PG_init(void)
     redline::install_executor_hooks();
     redline::install_utility_hook();
     redline::install_access_hooks();
+    redline::guard_lock::install();
     redline::cluster_store::install();
     redline::approvals::install();
     redline::audit_queue::install();

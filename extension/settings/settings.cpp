@@ -25,7 +25,6 @@ int environment = static_cast<int>(Environment::production);
 char *exempt_roles = nullptr;
 int expect_rows = -1;
 bool expect_pending = false;
-int debug_fault = 0;
 int token_max_ttl = 3600;
 char *strong_auth_methods = nullptr;
 bool audit_parameters = false;
@@ -72,13 +71,6 @@ const struct config_enum_entry require_token_options[] = {
     {"none", static_cast<int>(TokenRequirement::none), false},
     {"write", static_cast<int>(TokenRequirement::write), false},
     {"connect", static_cast<int>(TokenRequirement::connect), false},
-    {nullptr, 0, false},
-};
-
-const struct config_enum_entry fault_options[] = {
-    {"none", static_cast<int>(Fault::none), false},
-    {"cpp_exception", static_cast<int>(Fault::cpp_exception), false},
-    {"pg_error", static_cast<int>(Fault::pg_error), false},
     {nullptr, 0, false},
 };
 
@@ -444,10 +436,6 @@ void define()
     DefineCustomStringVariable("redline.cluster_id", "This cluster's system identifier, as tokens carry it (cid).",
                                nullptr, &cluster_id_setting, "", PGC_INTERNAL, GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
                                nullptr, nullptr, show_cluster_id);
-
-    DefineCustomEnumVariable("redline.debug_fault", "Injects a fault at redline's C++ boundary (tests only).", nullptr,
-                             &debug_fault, static_cast<int>(Fault::none), fault_options, PGC_SUSET,
-                             GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_NO_RESET_ALL, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("redline");
 }

@@ -16,9 +16,8 @@ void define();
 extern bool enforce;
 extern int environment; // an Environment
 extern char *exempt_roles;
-extern int expect_rows;     // -1 = none stated
-extern bool expect_pending; // a count was stated and no statement has used it yet
-extern int debug_fault;
+extern int expect_rows;           // -1 = none stated
+extern bool expect_pending;       // a count was stated and no statement has used it yet
 extern int token_max_ttl;         // seconds
 extern char *strong_auth_methods; // comma-separated RFC 8176 values; "" = any
 extern bool audit_parameters;
@@ -26,8 +25,6 @@ extern int audit_wait_ms;
 extern char *audit_database;    // PGC_POSTMASTER
 extern int audit_queue_size;    // PGC_POSTMASTER, in events
 extern uint64 audit_generation; // advances when what audit_events() answers may change
-
-enum class Fault { none, cpp_exception, pg_error };
 
 // Effective policy.
 Environment current_environment();

@@ -1,9 +1,8 @@
-// Proves the C++ boundary from inside the server: redline.debug_fault makes a hook throw,
-// and redline_boundary_selftest() (a C symbol tests bind to; not part of the SQL API)
-// checks that an ereport inside a C++ region unwinds C++ frames and restores PG state.
+// Proves the C++ boundary from inside the server, through C symbols that tests bind to (not
+// part of the SQL API, and nowhere on a hook's path): redline_boundary_fault(kind) throws in
+// a C++ region, and redline_boundary_selftest() checks that an ereport inside a C++ region
+// unwinds C++ frames and restores PostgreSQL's state.
 #include "boundary.hpp"
-#include "hooks.hpp"
-#include "settings.hpp"
 
 #include <stdexcept>
 
@@ -14,6 +13,8 @@ extern "C" {
 
 PGDLLEXPORT Datum redline_boundary_selftest(PG_FUNCTION_ARGS);
 PG_FUNCTION_INFO_V1(redline_boundary_selftest);
+PGDLLEXPORT Datum redline_boundary_fault(PG_FUNCTION_ARGS);
+PG_FUNCTION_INFO_V1(redline_boundary_fault);
 }
 
 namespace redline {
@@ -36,20 +37,6 @@ void divide_by_zero_in_region()
 }
 
 } // namespace
-
-void inject_fault()
-{
-    switch (static_cast<settings::Fault>(settings::debug_fault)) {
-    case settings::Fault::cpp_exception:
-        cpp_entry([] { throw std::runtime_error("fault injected by redline.debug_fault"); });
-        break;
-    case settings::Fault::pg_error:
-        cpp_entry([] { divide_by_zero_in_region(); });
-        break;
-    case settings::Fault::none:
-        break;
-    }
-}
 
 } // namespace redline
 
@@ -104,4 +91,17 @@ Datum redline_boundary_selftest(PG_FUNCTION_ARGS)
                      raised == MAKE_SQLSTATE('R', 'L', '0', '0', '0') ? "ok" : "FAILED");
 
     PG_RETURN_TEXT_P(cstring_to_text(out.data));
+}
+
+// 'cpp_exception': a C++ exception leaves a region (RL000); 'pg_error': an ereport inside a
+// region keeps its SQLSTATE (22012).
+Datum redline_boundary_fault(PG_FUNCTION_ARGS)
+{
+    using namespace redline;
+    char *kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    if (strcmp(kind, "cpp_exception") == 0)
+        cpp_entry([] { throw std::runtime_error("fault injected by redline_boundary_fault"); });
+    else if (strcmp(kind, "pg_error") == 0)
+        cpp_entry([] { divide_by_zero_in_region(); });
+    PG_RETURN_VOID();
 }

@@ -53,7 +53,6 @@ SELECT set_config('redline.require_where', 'off', true);
 SET redline.max_rows = 0;
 SET redline.exempt_roles = 'rl_mallory';
 SET redline.enforce = off;
-SET redline.debug_fault = 'cpp_exception';
 ALTER ROLE CURRENT_USER SET redline.require_where = off;
 ALTER ROLE rl_mallory SET redline.exempt_roles = 'rl_mallory';
 ALTER SYSTEM SET redline.enforce = off;
