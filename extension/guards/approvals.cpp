@@ -49,7 +49,6 @@ constexpr int max_needs = 64;
 Need needs[max_needs];
 int nneeds = 0;
 int overflow = 0;
-const char *presented = nullptr; // owned by the setting's extra
 Oid settled_extension = InvalidOid;
 Oid settled_audit = InvalidOid;
 
@@ -130,6 +129,7 @@ struct Approved {
 std::vector<std::string> presented_tokens()
 {
     std::vector<std::string> out;
+    const char *presented = settings::presented_approval_tokens;
     if (presented == nullptr)
         return out;
     std::string all = presented;
@@ -434,7 +434,5 @@ void check_drop_extension(DropStmt *stmt)
         settled_audit = audit;
     }
 }
-
-void set_presented(const char *tokens) { presented = tokens; }
 
 } // namespace redline::approvals

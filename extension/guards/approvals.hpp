@@ -36,7 +36,5 @@ void check_alter_system(AlterSystemStmt *stmt);
 
 // DROP EXTENSION redline takes the audit log with it: approved before it runs.
 void check_drop_extension(DropStmt *stmt);
-// From the redline.approval_token setting: the tokens presented (comma-separated), or null.
-void set_presented(const char *tokens);
 
 } // namespace redline::approvals

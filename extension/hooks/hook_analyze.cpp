@@ -3,6 +3,7 @@
 #include "audit_statement.hpp"
 #include "guard_where.hpp"
 #include "hooks.hpp"
+#include "policy_watch.hpp"
 #include "redact.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
@@ -33,6 +34,8 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
         pgstat_report_activity(STATE_RUNNING, debug_query_string);
     }
     session_lock::on_statement();
+    if (statement_depth == 0)
+        policy_watch::statement_starts();
     if (statement_depth == 0)
         audit_statement::analyzed(pstate->p_sourcetext, query->stmt_location, query->stmt_len);
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN

@@ -7,6 +7,7 @@
 #include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "policy_watch.hpp"
 #include "refusal_pg.hpp"
 #include "row_budget.hpp"
 #include "session_lock.hpp"
@@ -29,6 +30,8 @@ ExecutorRun_hook_type prev_executor_run = nullptr;
 void redline_executor_start(QueryDesc *qd, int eflags)
 {
     session_lock::on_statement();
+    if (statement_depth == 0)
+        policy_watch::statement_starts();
     guard_lock::check_executor(qd, eflags);
     guard_audit_table::check_executor(qd);
     if (prev_executor_start != nullptr)
@@ -103,6 +106,8 @@ void redline_executor_finish(QueryDesc *qd)
         row_budget::on_finish(qd);
     // After the row budget: a statement it rolls back is recorded as refused, not written.
     audit_statement::executor_finished(qd);
+    if (statement_depth == 0)
+        policy_watch::statement_ends();
 }
 
 } // namespace

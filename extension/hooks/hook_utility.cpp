@@ -9,6 +9,7 @@
 #include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "policy_watch.hpp"
 #include "recycle_bin.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
@@ -98,21 +99,6 @@ void leave_database_for(Node *stmt)
     }
 }
 
-// SET/RESET of a redline policy setting in a session is a policy change (redline.audit
-// itself is noted by its check hook, which also sees set_config()).
-void note_policy_setting(VariableSetStmt *set)
-{
-    static const char *const personal[] = {"redline.session_token", "redline.approval_token", "redline.expect_rows",
-                                           "redline.audit"};
-    if (set->name == nullptr || strncmp(set->name, "redline.", 8) != 0)
-        return;
-    for (const char *name : personal)
-        if (strcmp(set->name, name) == 0)
-            return;
-    char *value = GetConfigOptionByName(set->name, nullptr, true);
-    audit::setting_changed(set->name, value);
-}
-
 // ALTER SYSTEM takes effect at the next reload whatever the transaction does: recorded now.
 void note_alter_system(AlterSystemStmt *stmt)
 {
@@ -158,7 +144,6 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
         // SET redline.session_token = '...' is checked now, so a refusal is this statement's.
         call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         session_lock::on_statement();
-        note_policy_setting(castNode(VariableSetStmt, stmt));
         return;
     }
     if (IsA(stmt, AlterSystemStmt)) {
@@ -238,6 +223,8 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
                              DestReceiver *dest, QueryCompletion *qc)
 {
     audit_statement::utility_started(pstmt, query_string);
+    if (statement_depth == 0)
+        policy_watch::statement_starts();
     MemoryContext cxt = CurrentMemoryContext;
     int depth = statement_depth++;
     PG_TRY();
@@ -255,6 +242,8 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
     }
     PG_END_TRY();
     statement_depth = depth;
+    if (depth == 0)
+        policy_watch::statement_ends();
     audit_statement::utility_finished(pstmt, qc);
 }
 
