@@ -11,7 +11,7 @@ PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp
 PG_SRCS    = pg/boundary.cpp pg/statement_depth.cpp pg/setting_walk.cpp pg/refusal_pg.cpp pg/session_role.cpp pg/scratch_tables.cpp \
              settings/settings.cpp store/cluster_store.cpp \
              guards/guard_where.cpp guards/row_budget.cpp guards/session_lock.cpp guards/guard_lock.cpp \
-             guards/approvals.cpp guards/recycle_bin.cpp guards/ddl_classify.cpp guards/guard_audit_table.cpp \
+             guards/approvals.cpp guards/recycle_bin.cpp guards/ddl_classify.cpp guards/guard_audit_table.cpp guards/facts.cpp guards/guard_table.cpp \
              hooks/module.cpp hooks/hook_analyze.cpp hooks/hook_planner.cpp hooks/hook_executor.cpp \
              hooks/hook_utility.cpp hooks/hook_access.cpp hooks/hook_fmgr.cpp \
              audit/audit_queue.cpp audit/audit_table.cpp audit/audit_log.cpp audit/audit_statement.cpp \

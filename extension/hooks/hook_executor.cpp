@@ -4,7 +4,6 @@
 #include "audit_log.hpp"
 #include "audit_statement.hpp"
 #include "boundary.hpp"
-#include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "policy_watch.hpp"
@@ -32,8 +31,11 @@ void redline_executor_start(QueryDesc *qd, int eflags)
     session_lock::on_statement();
     if (statement_depth == 0)
         policy_watch::statement_starts();
-    guard_lock::check_executor(qd, eflags);
-    guard_audit_table::check_executor(qd);
+    StatementFacts facts = facts::of_executor(qd, eflags);
+    enforce(guards::judge(facts));
+    // The backstop: core then refuses what no hook sees (nextval() on a permanent sequence).
+    if (facts.locked && !facts.explain_only)
+        session_lock::force_read_only();
     if (prev_executor_start != nullptr)
         prev_executor_start(qd, eflags);
     else

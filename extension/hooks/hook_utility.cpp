@@ -54,11 +54,11 @@ void call_next(PlannedStmt *pstmt, const char *query_string, bool read_only_tree
 
 // Runs a statement the lock allows although it writes: temporary objects (with the
 // read-only backstop lifted) or redline's own extension script (unlocked throughout).
-void call_lifted(guard_lock::UtilityVerdict verdict, PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+void call_lifted(const Verdict &verdict, PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                  ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest,
                  QueryCompletion *qc)
 {
-    bool bootstrap = verdict == guard_lock::UtilityVerdict::allow_bootstrap;
+    bool bootstrap = verdict.kind == Verdict::Kind::run_bootstrap;
     bool saved = XactReadOnly;
     XactReadOnly = false;
     if (bootstrap)
@@ -113,15 +113,10 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
 {
     Node *stmt = pstmt->utilityStmt;
     session_lock::on_statement();
-    guard_lock::refuse_stored_token(stmt);
-    guard_audit_table::check_utility(stmt);
+    Verdict verdict = guards::judge(facts::of_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND));
+    enforce(verdict);
     leave_database_for(stmt);
-    auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
-    if (IsA(stmt, AlterSystemStmt))
-        approvals::check_alter_system(castNode(AlterSystemStmt, stmt));
-    if (IsA(stmt, DropStmt))
-        approvals::check_drop_extension(castNode(DropStmt, stmt));
-    if (verdict != guard_lock::UtilityVerdict::allow) {
+    if (verdict.kind != Verdict::Kind::allow) {
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;
     }
@@ -130,8 +125,6 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
             SetQueryCompletion(qc, CMDTAG_DROP_TABLE, 0);
         return;
     }
-    if (IsA(stmt, AlterTableStmt) || IsA(stmt, IndexStmt))
-        ddl_classify::check(stmt);
     if (IsA(stmt, AlterTableStmt))
         recycle_bin::keep_dropped_columns(castNode(AlterTableStmt, stmt));
     if (IsA(stmt, DiscardStmt) && castNode(DiscardStmt, stmt)->target == DISCARD_ALL) {

@@ -2,6 +2,9 @@
 // hook (or the standard function) on every path and asks the guards for a verdict.
 #pragma once
 
+#include "guard_table.hpp"
+#include "refusal_pg.hpp"
+
 extern "C" {
 #include "postgres.h"
 }
@@ -20,6 +23,13 @@ void install_fmgr_hook(); // policy settings changed by a function's SET clause 
 // the read-only backstop's error is raised again as redline's refusal and audited as its
 // transaction rolls back; any other error is raised again unchanged.
 [[noreturn]] void rethrow_backstop(MemoryContext caller_cxt);
+
+// Acts on a guard table's verdict: a refusal is audited and raised.
+inline void enforce(const Verdict &verdict)
+{
+    if (unlikely(verdict.refused()))
+        raise_refusal(verdict.refusal);
+}
 
 // True while an EXPLAIN without ANALYZE is running: its plan is shown, never executed.
 bool in_plain_explain();
