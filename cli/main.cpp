@@ -1,7 +1,7 @@
 // Entry point of the redline CLI. Nothing escapes main(): every failure ends as one line on
 // stderr and an exit code, never as an abort with a core dump.
-#include "app.hpp"
-#include "commands.hpp"
+#include "app/app.hpp"
+#include "app/command_registry.hpp"
 
 #include <CLI/CLI.hpp>
 
