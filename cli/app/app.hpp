@@ -15,6 +15,12 @@ struct GlobalOptions {
     bool verbose = false; // say on stderr what is read and what is connected to
 };
 
+// What every subcommand's handler is given besides its own options.
+struct CommandContext {
+    GlobalOptions global;
+    Palette palette; // the colours the command line chose (--color, NO_COLOR, a terminal or not)
+};
+
 void define_app(CLI::App &app, GlobalOptions &options);
 
 } // namespace redline::cli

@@ -1,18 +1,14 @@
-// The table of subcommands: each has a plain options struct and a handler that returns an
-// exit code; main() parses, then runs the one that was chosen.
+// How a subcommand joins redline: it brings a plain options struct, a function that adds it
+// and its options to the command line, and a handler that returns an exit code; one line in
+// commands/command_table.cpp registers the pair. main() parses once, then runs the one chosen.
 #pragma once
 
 #include "app/app.hpp"
-#include "commands/approve.hpp"
-#include "commands/audit.hpp"
-#include "commands/connect.hpp"
-#include "commands/doctor.hpp"
-#include "commands/enroll.hpp"
-#include "commands/keygen.hpp"
-#include "commands/profile.hpp"
-#include "commands/request.hpp"
-#include "commands/status.hpp"
-#include "commands/token.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -20,32 +16,34 @@ class App;
 
 namespace redline::cli {
 
-struct Commands {
-    KeygenOptions keygen;
-    CLI::App *keygen_command = nullptr;
-    ProfileOptions profile;
-    CLI::App *profile_command = nullptr;
-    TokenOptions token;
-    CLI::App *token_command = nullptr;
-    ConnectOptions connect;
-    CLI::App *connect_command = nullptr;
-    EnrollOptions enroll;
-    CLI::App *enroll_command = nullptr;
-    StatusOptions status;
-    CLI::App *status_command = nullptr;
-    DoctorOptions doctor;
-    CLI::App *doctor_command = nullptr;
-    ApproveOptions approve;
-    CLI::App *approve_command = nullptr;
-    RequestOptions request;
-    CLI::App *request_command = nullptr;
-    AuditOptions audit;
-    CLI::App *audit_command = nullptr;
+class CommandRegistry {
+public:
+    explicit CommandRegistry(CLI::App &app) : app_(app) {}
+
+    // Registers a subcommand: `define` adds it to the command line, its options bound to an
+    // Options value the registry keeps; `run` is its handler, called only when it is chosen.
+    // Subcommands are listed in --help in the order they are registered.
+    template <class Options>
+    void add(CLI::App *(*define)(CLI::App &, Options &), int (*run)(const Options &, const CommandContext &))
+    {
+        auto options = std::make_shared<Options>();
+        CLI::App *command = define(app_, *options);
+        entries_.push_back(
+            Entry{command, [options, run](const CommandContext &context) { return run(*options, context); }});
+    }
+
+    // After parsing: runs the subcommand the command line chose and returns its exit code;
+    // nullopt when none was chosen. What the handler throws is left to run_guarded.
+    std::optional<int> run_chosen(const GlobalOptions &global) const;
+
+private:
+    struct Entry {
+        CLI::App *command;
+        std::function<int(const CommandContext &)> run;
+    };
+
+    CLI::App &app_;
+    std::vector<Entry> entries_;
 };
-
-void define_commands(CLI::App &app, Commands &commands);
-
-// The chosen subcommand's exit code, or -1 when none was chosen.
-int run_chosen(const Commands &commands, const GlobalOptions &global);
 
 } // namespace redline::cli

@@ -60,8 +60,11 @@ ServerFacts read_server_facts(PGconn *conn, const std::string &for_role)
     return facts;
 }
 
-int run(const ApproveOptions &options, const Palette &palette)
+} // namespace
+
+int run_approve(const ApproveOptions &options, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
     check_operation(options.operation);
     check_object(options.operation, options.object);
     if (options.for_role.empty())
@@ -71,11 +74,7 @@ int run(const ApproveOptions &options, const Palette &palette)
     Profile profile = find_profile(options.profile);
 
     AuthMethod method = auth_method_for(profile, options.auth);
-    try {
-        require_presence_method(method, profile.pam_service);
-    } catch (const PresenceRefused &refused) {
-        throw CommandRefusal{refused.exit_code(), refused.what()};
-    }
+    require_presence_method(method, profile.pam_service);
 
     std::filesystem::path key_file = signing_key_file(profile);
     token::SecretKey key = read_signing_key(key_file);
@@ -115,12 +114,7 @@ int run(const ApproveOptions &options, const Palette &palette)
     presence.pam_amr = profile.pam_amr;
     presence.purpose =
         fmt::format("an approval of {} on {} for {}", options.operation, options.object, options.for_role);
-    std::vector<std::string> amr;
-    try {
-        amr = prove_presence(presence, palette);
-    } catch (const PresenceRefused &refused) {
-        throw CommandRefusal{refused.exit_code(), refused.what()};
-    }
+    std::vector<std::string> amr = prove_presence(presence, palette);
 
     ApprovalTokenRequest request;
     request.operation = options.operation;
@@ -151,8 +145,6 @@ int run(const ApproveOptions &options, const Palette &palette)
                    stderr);
     return 0;
 }
-
-} // namespace
 
 CLI::App *define_approve(CLI::App &app, ApproveOptions &options)
 {
@@ -189,15 +181,6 @@ CLI::App *define_approve(CLI::App &app, ApproveOptions &options)
                 "environment is not the profile's; 4 the person check did not pass; 100 and above: a mistake\n"
                 "on the command line.");
     return sub;
-}
-
-int run_approve(const ApproveOptions &options, const Palette &palette)
-{
-    try {
-        return run(options, palette);
-    } catch (const CommandRefusal &refusal) {
-        return report_refusal(refusal, palette);
-    }
 }
 
 } // namespace redline::cli

@@ -3,7 +3,7 @@
 // approver's own person check and bound to the profile's environment and cluster.
 #pragma once
 
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <string>
 
@@ -13,7 +13,7 @@ class App;
 
 namespace redline::cli {
 
-// Exit codes: as redline token (presence/gate.hpp): 0 printed, 1 any other error, 2 method
+// Exit codes: as redline token (app/exit_codes.hpp): 0 printed, 1 any other error, 2 method
 // unavailable, 3 environment differs, 4 person check failed.
 
 struct ApproveOptions {
@@ -29,7 +29,8 @@ struct ApproveOptions {
 // Adds the subcommand.
 CLI::App *define_approve(CLI::App &app, ApproveOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_approve(const ApproveOptions &options, const Palette &palette);
+// Returns the exit code. Throws CommandRefusal with its own exit code, std::runtime_error
+// with a one-line reason (exit 1).
+int run_approve(const ApproveOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

@@ -3,6 +3,7 @@
 // types reaches the server as a query parameter.
 #include "commands/audit.hpp"
 #include "app/command_refusal.hpp"
+#include "app/exit_codes.hpp"
 #include "audit/format.hpp"
 #include "audit/listing.hpp"
 #include "audit/period.hpp"
@@ -368,10 +369,11 @@ CLI::App *define_audit(CLI::App &app, AuditOptions &options)
     return sub;
 }
 
-int run_audit(const AuditOptions &options, const Palette &palette, bool verbose)
+int run_audit(const AuditOptions &options, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
     Profile profile = find_profile(options.profile);
-    PqConnection conn = open_connection(profile, options, verbose);
+    PqConnection conn = open_connection(profile, options, context.global.verbose);
     if (options.verify)
         return run_verify(conn.get(), profile, options, palette);
     if (options.review)

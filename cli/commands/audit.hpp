@@ -3,7 +3,7 @@
 // review rule 8 asks for (--review).
 #pragma once
 
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <string>
 
@@ -15,8 +15,7 @@ namespace redline::cli {
 
 // Exit codes: 0 listed, reviewed, or verified intact; 1 error (profile, connection, no
 // extension in the database, no right to read the log); 6 --verify found the log tampered
-// with (exit_audit_tampered).
-inline constexpr int exit_audit_tampered = 6;
+// with (exit_audit_tampered, app/exit_codes.hpp).
 
 struct AuditOptions {
     std::string profile;
@@ -37,6 +36,6 @@ struct AuditOptions {
 CLI::App *define_audit(CLI::App &app, AuditOptions &options);
 
 // Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_audit(const AuditOptions &options, const Palette &palette, bool verbose);
+int run_audit(const AuditOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

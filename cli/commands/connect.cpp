@@ -84,11 +84,13 @@ std::string shown(const std::vector<std::string> &argv)
     return out;
 }
 
-int run(const ConnectOptions &options, ColorMode mode, bool verbose)
+} // namespace
+
+int run_connect(const ConnectOptions &options, const CommandContext &context)
 {
-    Palette palette = palette_for(mode);
-    if (options.no_color)
-        palette = Palette::plain();
+    ColorMode mode = context.global.color;
+    bool verbose = context.global.verbose;
+    Palette palette = options.no_color ? Palette::plain() : context.palette;
     long long ttl = parse_token_ttl(options.ttl);
     Profile profile = find_profile(options.profile);
     AuthMethod method = auth_method_for(profile, options.auth);
@@ -114,13 +116,14 @@ int run(const ConnectOptions &options, ColorMode mode, bool verbose)
                         server.locked ? "opens locked" : "opens unlocked",
                         server.from_status ? "redline.status()" : "SHOW, no extension in this database"));
     const char *expected = environment_name(profile.environment);
+    // In the danger colour, unless --no-color asked for none at all.
     if (server.identity.environment != expected)
         throw CommandRefusal{
             exit_environment_differs,
             fmt::format("profile {} says {} but the server reports {}: psql was not started; check the "
                         "profile's service or DSN (redline profile list)",
                         profile.name, expected, server.identity.environment),
-            true};
+            !options.no_color};
 
     Environment environment = profile.environment; // the server's, as checked above
     std::optional<fmt::rgb> rgb = environment_rgb(environment, server.color);
@@ -174,8 +177,6 @@ int run(const ConnectOptions &options, ColorMode mode, bool verbose)
     return status;
 }
 
-} // namespace
-
 CLI::App *define_connect(CLI::App &app, ConnectOptions &options)
 {
     CLI::App *sub = app.add_subcommand(
@@ -203,15 +204,6 @@ CLI::App *define_connect(CLI::App &app, ConnectOptions &options)
         "connection, psql not found); 2 auth method not available; 3 the server's environment is not\n"
         "the profile's; 4 the person check did not pass; 100 and above: a mistake on the command line.");
     return sub;
-}
-
-int run_connect(const ConnectOptions &options, ColorMode color, bool verbose)
-{
-    try {
-        return run(options, color, verbose);
-    } catch (const CommandRefusal &refusal) {
-        return report_refusal(refusal, options.no_color ? Palette::plain() : palette_for(color));
-    }
 }
 
 } // namespace redline::cli

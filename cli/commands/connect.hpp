@@ -3,7 +3,7 @@
 // the person check.
 #pragma once
 
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <string>
 #include <vector>
@@ -15,7 +15,7 @@ class App;
 namespace redline::cli {
 
 // Exit codes: psql's own once it has run; before that 1 (an error) and the codes of
-// presence/gate.hpp (2 method unavailable, 3 environment differs, 4 person check failed).
+// app/exit_codes.hpp (2 method unavailable, 3 environment differs, 4 person check failed).
 
 struct ConnectOptions {
     std::string profile;
@@ -29,8 +29,9 @@ struct ConnectOptions {
 // Adds the subcommand.
 CLI::App *define_connect(CLI::App &app, ConnectOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1). With
-// `verbose`, says on stderr what was read, decided and started (never the token).
-int run_connect(const ConnectOptions &options, ColorMode color, bool verbose);
+// Returns the exit code. Throws CommandRefusal with its own exit code, std::runtime_error
+// with a one-line reason (exit 1). With --verbose, says on stderr what was read, decided and
+// started (never the token).
+int run_connect(const ConnectOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

@@ -182,10 +182,11 @@ CLI::App *define_doctor(CLI::App &app, DoctorOptions &)
     return sub;
 }
 
-int run_doctor(const DoctorOptions &, const Palette &palette, bool verbose)
+int run_doctor(const DoctorOptions &, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
     std::vector<Finding> findings;
-    DoctorFacts facts = gather_doctor_facts(findings, verbose);
+    DoctorFacts facts = gather_doctor_facts(findings, context.global.verbose);
     std::vector<Finding> found = run_doctor_rules(facts);
     findings.insert(findings.end(), found.begin(), found.end());
 

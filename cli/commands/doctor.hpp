@@ -3,8 +3,8 @@
 // environments, weak person checks for production, loose key and config file modes.
 #pragma once
 
+#include "app/app.hpp"
 #include "profiles/doctor_rules.hpp"
-#include "terminal/palette.hpp"
 
 #include <string>
 
@@ -28,6 +28,6 @@ DoctorFacts gather_doctor_facts(std::vector<Finding> &findings, bool verbose);
 CLI::App *define_doctor(CLI::App &app, DoctorOptions &options);
 
 // Returns the exit code.
-int run_doctor(const DoctorOptions &options, const Palette &palette, bool verbose);
+int run_doctor(const DoctorOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

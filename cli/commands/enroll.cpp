@@ -2,7 +2,8 @@
 // --execute, checks the server is the profile's environment and runs exactly that statement,
 // so what a DBA would paste and what the CLI runs are the same text.
 #include "commands/enroll.hpp"
-#include "presence/gate.hpp"
+#include "app/command_refusal.hpp"
+#include "app/exit_codes.hpp"
 #include "profiles/profile.hpp"
 #include "server/connection.hpp"
 #include "server/identity.hpp"
@@ -27,18 +28,14 @@ namespace {
 
 constexpr std::string_view secret_suffix = ".k4.secret";
 
-// A refusal with its own exit code; `statement`, when set, is shown for a DBA to run.
-struct Refusal {
-    int code;
-    std::string message;
-    std::string statement;
-    bool danger = false;
-};
-
 void say(const std::string &line) { std::fputs((line + "\n").c_str(), stderr); }
 
-int run(const EnrollOptions &options, const Palette &palette, bool verbose)
+} // namespace
+
+int run_enroll(const EnrollOptions &options, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
+    bool verbose = context.global.verbose;
     Profile profile = find_profile(options.profile);
     std::filesystem::path key_file =
         options.key.empty() ? signing_key_file(profile) : std::filesystem::absolute(options.key).lexically_normal();
@@ -74,11 +71,11 @@ int run(const EnrollOptions &options, const Palette &palette, bool verbose)
         say(fmt::format("redline: connected to {}", describe_connection(conn.get())));
     ServerIdentity server = read_server_identity(conn.get(), profile, false);
     if (server.environment != environment)
-        throw Refusal{exit_environment_differs,
-                      fmt::format("profile {} says {} but the server reports {}: nothing was enrolled; check the "
-                                  "profile's service or DSN (redline profile list)",
-                                  profile.name, environment, server.environment),
-                      "", true};
+        throw CommandRefusal{exit_environment_differs,
+                             fmt::format("profile {} says {} but the server reports {}: nothing was enrolled; check "
+                                         "the profile's service or DSN (redline profile list)",
+                                         profile.name, environment, server.environment),
+                             true};
 
     std::vector<std::string> notices;
     collect_notices(conn.get(), notices);
@@ -87,11 +84,11 @@ int run(const EnrollOptions &options, const Palette &palette, bool verbose)
         result = run_query(conn.get(), statement);
     } catch (const QueryError &e) {
         std::string advice = enroll_refusal_advice(e.sqlstate, e.hint);
-        throw Refusal{exit_server_refused,
-                      fmt::format("the server refused the enrolment: {}{}{}", e.what(),
-                                  e.sqlstate.empty() ? "" : " (" + e.sqlstate + ")",
-                                  advice.empty() ? "" : "; " + advice),
-                      statement};
+        throw CommandRefusal{exit_server_refused,
+                             fmt::format("the server refused the enrolment: {}{}{}", e.what(),
+                                         e.sqlstate.empty() ? "" : " (" + e.sqlstate + ")",
+                                         advice.empty() ? "" : "; " + advice),
+                             false, statement};
     }
     for (const std::string &notice : notices)
         say(fmt::format("redline: the server says: {}", notice));
@@ -107,8 +104,6 @@ int run(const EnrollOptions &options, const Palette &palette, bool verbose)
                         enrolled, *key_id));
     return 0;
 }
-
-} // namespace
 
 std::string enroll_statement(std::string_view role, std::string_view public_key, std::string_view label)
 {
@@ -170,19 +165,6 @@ CLI::App *define_enroll(CLI::App &app, EnrollOptions &options)
                 "(the message says what to do, and the statement is shown for a DBA);\n"
                 "100 and above: a mistake on the command line.");
     return sub;
-}
-
-int run_enroll(const EnrollOptions &options, const Palette &palette, bool verbose)
-{
-    try {
-        return run(options, palette, verbose);
-    } catch (const Refusal &refusal) {
-        fmt::text_style style = refusal.danger ? palette.danger : fmt::text_style{};
-        say(fmt::format("{}", fmt::styled("redline: " + refusal.message, style)));
-        if (!refusal.statement.empty())
-            say("  " + refusal.statement);
-        return refusal.code;
-    }
 }
 
 } // namespace redline::cli

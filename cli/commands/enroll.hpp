@@ -2,7 +2,7 @@
 // the profile's server, printed to send to a DBA, or run with --execute by a redline_admin.
 #pragma once
 
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <filesystem>
 #include <string>
@@ -14,9 +14,9 @@ class App;
 
 namespace redline::cli {
 
-// Exit codes besides 0 (printed or enrolled), 1 (any other error) and 3 (the server's
-// environment is not the profile's, as for token).
-inline constexpr int exit_server_refused = 5; // the server refused the enrolment
+// Exit codes besides 0 (printed or enrolled) and 1 (any other error): 3 the server's
+// environment is not the profile's, as for token; 5 the server refused the enrolment
+// (exit_environment_differs, exit_server_refused in app/exit_codes.hpp).
 
 struct EnrollOptions {
     std::string profile;
@@ -40,7 +40,8 @@ std::string enroll_refusal_advice(std::string_view sqlstate, const std::string &
 // Adds the subcommand.
 CLI::App *define_enroll(CLI::App &app, EnrollOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_enroll(const EnrollOptions &options, const Palette &palette, bool verbose);
+// Returns the exit code. Throws CommandRefusal with its own exit code, std::runtime_error
+// with a one-line reason (exit 1).
+int run_enroll(const EnrollOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

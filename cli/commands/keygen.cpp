@@ -28,7 +28,7 @@ CLI::App *define_keygen(CLI::App &app, KeygenOptions &options)
     return sub;
 }
 
-int run_keygen(const KeygenOptions &options)
+int run_keygen(const KeygenOptions &options, const CommandContext &)
 {
     std::string label = options.label.empty() ? default_key_label() : options.label;
     std::filesystem::path dir = keys_directory();

@@ -2,6 +2,8 @@
 // PASERK k4.secret file of mode 0600; prints the k4.public to enroll on the server.
 #pragma once
 
+#include "app/app.hpp"
+
 #include <string>
 
 namespace CLI {
@@ -14,10 +16,10 @@ struct KeygenOptions {
     std::string label; // empty: this machine's host name
 };
 
-// Adds the subcommand; `run` is set to its handler when it is chosen.
+// Adds the subcommand.
 CLI::App *define_keygen(CLI::App &app, KeygenOptions &options);
 
 // Returns the exit code. Throws std::runtime_error with a one-line reason.
-int run_keygen(const KeygenOptions &options);
+int run_keygen(const KeygenOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

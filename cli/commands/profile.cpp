@@ -138,52 +138,60 @@ CLI::App *define_profile(CLI::App &app, ProfileOptions &options)
         "profile", "Manage connection profiles: a libpq service or connection string, its environment and auth method");
     profile->require_subcommand(1);
 
+    using Action = ProfileOptions::Action;
     ProfileAddOptions &add = options.add;
-    options.add_command = profile->add_subcommand(
+    CLI::App *add_command = profile->add_subcommand(
         "add", "Add a profile; redline never stores a password (libpq reads it from ~/.pgpass or pg_service.conf)");
-    options.add_command->add_option("NAME", add.name, "Profile name: letters, digits, '_' and '-', at most 64")
-        ->required();
-    options.add_command->add_option("--service", add.service, "A service defined in pg_service.conf")->type_name("SVC");
-    options.add_command
+    add_command->callback([&options] { options.action = Action::add; });
+    add_command->add_option("NAME", add.name, "Profile name: letters, digits, '_' and '-', at most 64")->required();
+    add_command->add_option("--service", add.service, "A service defined in pg_service.conf")->type_name("SVC");
+    add_command
         ->add_option("--dsn", add.dsn, "A libpq connection string or URI, without a password (instead of --service)")
         ->type_name("DSN");
-    options.add_command
+    add_command
         ->add_option("--env", add.environment,
                      "The environment this profile must reach: production, staging, development or local")
         ->type_name("ENV")
         ->required();
-    options.add_command
+    add_command
         ->add_option("--auth", add.auth,
                      fmt::format("How you confirm presence before a token is signed: pam, touchid (macOS), typed, or "
                                  "none (not for production); default {}",
                                  auth_method_name(default_auth_method())))
         ->type_name("METHOD");
-    options.add_command->add_option("--pam-service", add.pam_service, "PAM service that --auth pam runs")
+    add_command->add_option("--pam-service", add.pam_service, "PAM service that --auth pam runs")
         ->type_name("NAME")
         ->default_str("redline");
-    options.add_command
+    add_command
         ->add_option("--pam-amr", add.pam_amr,
                      "What tokens record of the PAM service (RFC 8176: fpt, face, hwk,user...), for a module redline "
                      "does not recognise; default: read from the service's file")
         ->type_name("METHODS");
-    options.add_command
+    add_command
         ->add_option("--key", add.key, "Signing key for this profile: a k4.secret file of mode 0600 (see keygen)")
         ->type_name("FILE");
-    options.add_command->add_flag("--replace", add.replace, "Overwrite a profile of the same name");
+    add_command->add_flag("--replace", add.replace, "Overwrite a profile of the same name");
 
-    options.list_command = profile->add_subcommand("list", "List the profiles, each environment in its colour");
+    profile->add_subcommand("list", "List the profiles, each environment in its colour")->callback([&options] {
+        options.action = Action::list;
+    });
 
-    options.remove_command = profile->add_subcommand("remove", "Remove a profile");
-    options.remove_command->add_option("NAME", options.remove.name, "Profile to remove")->required();
+    CLI::App *remove_command = profile->add_subcommand("remove", "Remove a profile");
+    remove_command->callback([&options] { options.action = Action::remove; });
+    remove_command->add_option("NAME", options.remove.name, "Profile to remove")->required();
     return profile;
 }
 
-int run_profile(const ProfileOptions &options, const Palette &palette)
+int run_profile(const ProfileOptions &options, const CommandContext &context)
 {
-    if (options.add_command->parsed())
+    switch (options.action) {
+    case ProfileOptions::Action::add:
         return run_add(options.add);
-    if (options.list_command->parsed())
-        return run_list(palette);
+    case ProfileOptions::Action::list:
+        return run_list(context.palette);
+    case ProfileOptions::Action::remove:
+        break;
+    }
     return run_remove(options.remove);
 }
 

@@ -2,7 +2,7 @@
 // environment it must reach and to how the person proves presence before writing there.
 #pragma once
 
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <string>
 
@@ -29,11 +29,9 @@ struct ProfileRemoveOptions {
 };
 
 struct ProfileOptions {
+    enum class Action { add, list, remove } action = Action::list; // the one chosen
     ProfileAddOptions add;
     ProfileRemoveOptions remove;
-    CLI::App *add_command = nullptr;
-    CLI::App *list_command = nullptr;
-    CLI::App *remove_command = nullptr;
 };
 
 // Adds `profile` and its three subcommands.
@@ -41,6 +39,6 @@ CLI::App *define_profile(CLI::App &app, ProfileOptions &options);
 
 // Runs the chosen one and returns the exit code. Throws std::runtime_error with a one-line
 // reason.
-int run_profile(const ProfileOptions &options, const Palette &palette);
+int run_profile(const ProfileOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

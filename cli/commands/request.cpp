@@ -6,8 +6,8 @@
 // the database it names is looked up instead.
 #include "commands/request.hpp"
 #include "app/command_refusal.hpp"
+#include "app/exit_codes.hpp"
 #include "approvals/needed.hpp"
-#include "presence/gate.hpp"
 #include "profiles/profile.hpp"
 #include "server/connection.hpp"
 #include "server/identity.hpp"
@@ -159,8 +159,11 @@ void report_failure(const SqlStatement &statement, const ServerError &error, con
                         trial_lock_timeout));
 }
 
-int run(const RequestOptions &options, const Palette &palette)
+} // namespace
+
+int run_request(const RequestOptions &options, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
     std::string script = options.file.empty() ? options.command : read_script(options.file);
     std::vector<SqlStatement> statements = split_statements(script);
     if (statements.empty())
@@ -257,8 +260,6 @@ int run(const RequestOptions &options, const Palette &palette)
     return failed ? 1 : 0;
 }
 
-} // namespace
-
 CLI::App *define_request(CLI::App &app, RequestOptions &options)
 {
     CLI::App *sub = app.add_subcommand(
@@ -287,15 +288,6 @@ CLI::App *define_request(CLI::App &app, RequestOptions &options)
                 "reason (the write lock: pass --token); 3 the server's environment is not the profile's (nothing\n"
                 "was run); 100 and above: a mistake on the command line.");
     return sub;
-}
-
-int run_request(const RequestOptions &options, const Palette &palette)
-{
-    try {
-        return run(options, palette);
-    } catch (const CommandRefusal &refusal) {
-        return report_refusal(refusal, palette);
-    }
 }
 
 } // namespace redline::cli

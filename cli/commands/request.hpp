@@ -3,7 +3,7 @@
 // requester can send an approver the exact `redline approve` commands.
 #pragma once
 
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <string>
 
@@ -28,7 +28,8 @@ struct RequestOptions {
 // Adds the subcommand.
 CLI::App *define_request(CLI::App &app, RequestOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_request(const RequestOptions &options, const Palette &palette);
+// Returns the exit code. Throws CommandRefusal with its own exit code, std::runtime_error
+// with a one-line reason (exit 1).
+int run_request(const RequestOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

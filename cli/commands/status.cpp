@@ -2,7 +2,7 @@
 // extension, the settings every session can SHOW; prints them as the server sent them and
 // compares the environment with the profile's.
 #include "commands/status.hpp"
-#include "presence/gate.hpp"
+#include "app/exit_codes.hpp"
 #include "profiles/profile.hpp"
 #include "server/connection.hpp"
 
@@ -184,10 +184,11 @@ CLI::App *define_status(CLI::App &app, StatusOptions &options)
     return sub;
 }
 
-int run_status(const StatusOptions &options, const Palette &palette, bool verbose)
+int run_status(const StatusOptions &options, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
     Profile profile = find_profile(options.profile);
-    PqConnection conn = connect_profile_verbosely(profile, verbose);
+    PqConnection conn = connect_profile_verbosely(profile, context.global.verbose);
     StatusReport report = read_report(conn.get(), profile);
     conn.reset();
 

@@ -3,6 +3,7 @@
 // environment the profile was made for.
 #pragma once
 
+#include "app/app.hpp"
 #include "environment.hpp"
 #include "server/query.hpp"
 #include "terminal/palette.hpp"
@@ -63,6 +64,6 @@ std::string environment_mismatch(const StatusReport &report);
 CLI::App *define_status(CLI::App &app, StatusOptions &options);
 
 // Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_status(const StatusOptions &options, const Palette &palette, bool verbose);
+int run_status(const StatusOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

@@ -22,19 +22,14 @@
 
 namespace redline::cli {
 
-namespace {
-
-int run(const TokenOptions &options, const Palette &palette)
+int run_token(const TokenOptions &options, const CommandContext &context)
 {
+    const Palette &palette = context.palette;
     long long ttl = parse_token_ttl(options.ttl);
     Profile profile = find_profile(options.profile);
 
     AuthMethod method = auth_method_for(profile, options.auth);
-    try {
-        require_presence_method(method, profile.pam_service);
-    } catch (const PresenceRefused &refused) {
-        throw CommandRefusal{refused.exit_code(), refused.what()};
-    }
+    require_presence_method(method, profile.pam_service);
 
     std::filesystem::path key_file = signing_key_file(profile);
     token::SecretKey key = read_signing_key(key_file);
@@ -54,12 +49,7 @@ int run(const TokenOptions &options, const Palette &palette)
     presence.pam_service = profile.pam_service;
     presence.pam_amr = profile.pam_amr;
     presence.purpose = fmt::format("a session token for {}", profile.name);
-    std::vector<std::string> amr;
-    try {
-        amr = prove_presence(presence, palette);
-    } catch (const PresenceRefused &refused) {
-        throw CommandRefusal{refused.exit_code(), refused.what()};
-    }
+    std::vector<std::string> amr = prove_presence(presence, palette);
 
     SessionTokenRequest request;
     request.role = options.role.empty() ? server.session_user : options.role;
@@ -84,8 +74,6 @@ int run(const TokenOptions &options, const Palette &palette)
     return 0;
 }
 
-} // namespace
-
 CLI::App *define_token(CLI::App &app, TokenOptions &options)
 {
     CLI::App *sub = app.add_subcommand(
@@ -104,15 +92,6 @@ CLI::App *define_token(CLI::App &app, TokenOptions &options)
                 "pass (PAM refused, Touch ID cancelled, the wrong word typed); 100 and above: a mistake on\n"
                 "the command line.");
     return sub;
-}
-
-int run_token(const TokenOptions &options, const Palette &palette)
-{
-    try {
-        return run(options, palette);
-    } catch (const CommandRefusal &refusal) {
-        return report_refusal(refusal, palette);
-    }
 }
 
 } // namespace redline::cli

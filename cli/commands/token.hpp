@@ -2,8 +2,7 @@
 // the role, environment and cluster that the profile's server reports, to unlock writing.
 #pragma once
 
-#include "presence/gate.hpp"
-#include "terminal/palette.hpp"
+#include "app/app.hpp"
 
 #include <string>
 
@@ -13,7 +12,8 @@ class App;
 
 namespace redline::cli {
 
-// Exit codes besides 0 (printed) and 1 (any other error): see presence/gate.hpp.
+// Exit codes besides 0 (printed) and 1 (any other error): exit_method_unavailable,
+// exit_environment_differs, exit_not_confirmed (app/exit_codes.hpp).
 
 struct TokenOptions {
     std::string profile;
@@ -26,7 +26,8 @@ struct TokenOptions {
 // Adds the subcommand.
 CLI::App *define_token(CLI::App &app, TokenOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
-int run_token(const TokenOptions &options, const Palette &palette);
+// Returns the exit code. Throws CommandRefusal with its own exit code, std::runtime_error
+// with a one-line reason (exit 1).
+int run_token(const TokenOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

@@ -3,19 +3,15 @@
 // records of it (amr), or refuses with the exit code the CLI documents.
 #pragma once
 
+#include "app/command_refusal.hpp"
+#include "app/exit_codes.hpp"
 #include "profiles/profile.hpp"
 #include "terminal/palette.hpp"
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace redline::cli {
-
-// Exit codes shared by every command that signs (token, connect, approve).
-inline constexpr int exit_method_unavailable = 2;  // the auth method is not available here
-inline constexpr int exit_environment_differs = 3; // the server is not in the profile's environment
-inline constexpr int exit_not_confirmed = 4;       // the person check did not pass
 
 struct PresenceRequest {
     AuthMethod method = AuthMethod::typed;
@@ -26,14 +22,11 @@ struct PresenceRequest {
     std::vector<std::string> pam_amr;
 };
 
-// A person check that did not pass, or a method this build cannot run.
-class PresenceRefused : public std::runtime_error {
+// A person check that did not pass (exit_not_confirmed), or a method this build cannot run
+// (exit_method_unavailable): a refusal like any other command's, reported by run_guarded.
+class PresenceRefused : public CommandRefusal {
 public:
-    PresenceRefused(int exit_code, const std::string &message) : std::runtime_error(message), exit_code_(exit_code) {}
-    int exit_code() const noexcept { return exit_code_; }
-
-private:
-    int exit_code_;
+    PresenceRefused(int exit_code, const std::string &message) : CommandRefusal(exit_code, message) {}
 };
 
 // Throws PresenceRefused(exit_method_unavailable) when this build cannot run `method`, so a
