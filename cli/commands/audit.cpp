@@ -222,7 +222,7 @@ int run_verify(PGconn *conn, const Profile &profile, const AuditOptions &options
     if (verdict.intact())
         return 0;
     std::fflush(stdout);
-    return report_refusal(CommandRefusal{exit_audit_tampered, verdict_summary(verdict), true}, palette);
+    throw CommandRefusal{exit_audit_tampered, verdict_summary(verdict), true};
 }
 
 int run_review(PGconn *conn, const Profile &profile, const AuditOptions &options, const Palette &palette)

@@ -35,7 +35,8 @@ struct AuditOptions {
 // Adds the subcommand.
 CLI::App *define_audit(CLI::App &app, AuditOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
+// Returns the exit code. Throws CommandRefusal (exit_audit_tampered) after the verdict when
+// --verify finds the log tampered with, std::runtime_error with a one-line reason (exit 1).
 int run_audit(const AuditOptions &options, const CommandContext &context);
 
 } // namespace redline::cli

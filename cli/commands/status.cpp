@@ -2,6 +2,7 @@
 // extension, the settings every session can SHOW; prints them as the server sent them and
 // compares the environment with the profile's.
 #include "commands/status.hpp"
+#include "app/command_refusal.hpp"
 #include "app/exit_codes.hpp"
 #include "profiles/profile.hpp"
 #include "server/connection.hpp"
@@ -186,20 +187,18 @@ CLI::App *define_status(CLI::App &app, StatusOptions &options)
 
 int run_status(const StatusOptions &options, const CommandContext &context)
 {
-    const Palette &palette = context.palette;
     Profile profile = find_profile(options.profile);
     PqConnection conn = connect_profile_verbosely(profile, context.global.verbose);
     StatusReport report = read_report(conn.get(), profile);
     conn.reset();
 
-    std::string out = options.json ? status_json(report) : format_status(report, palette);
+    std::string out = options.json ? status_json(report) : format_status(report, context.palette);
     std::fputs(out.c_str(), stdout);
     std::string mismatch = environment_mismatch(report);
     if (mismatch.empty())
         return 0;
     std::fflush(stdout);
-    std::fputs(fmt::format("{}\n", fmt::styled("redline: " + mismatch, palette.danger)).c_str(), stderr);
-    return exit_environment_differs;
+    throw CommandRefusal{exit_environment_differs, mismatch, true};
 }
 
 } // namespace redline::cli

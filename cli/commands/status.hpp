@@ -63,7 +63,8 @@ std::string environment_mismatch(const StatusReport &report);
 // Adds the subcommand.
 CLI::App *define_status(CLI::App &app, StatusOptions &options);
 
-// Returns the exit code. Throws std::runtime_error with a one-line reason (exit 1).
+// Returns the exit code. Throws CommandRefusal (exit_environment_differs) after the listing
+// when the environments differ, std::runtime_error with a one-line reason (exit 1).
 int run_status(const StatusOptions &options, const CommandContext &context);
 
 } // namespace redline::cli
