@@ -20,12 +20,27 @@ namespace redline::facts {
 
 namespace {
 
+// Every field but the relations, which ntargets = 0 leaves unread.
 StatementFacts base(Phase phase)
 {
-    StatementFacts f{};
+    StatementFacts f;
     f.phase = phase;
     f.depth = statement_depth;
     f.locked = session_lock::locked();
+    f.writes = true;
+    f.query = nullptr;
+    f.qd = nullptr;
+    f.eflags = 0;
+    f.explain_only = false;
+    f.pstmt = nullptr;
+    f.stmt = nullptr;
+    f.tag = T_Invalid;
+    f.subcommand = false;
+    f.setting = nullptr;
+    f.function = InvalidOid;
+    f.ntargets = 0;
+    f.more_targets = false;
+    f.names_audit_table = false;
     return f;
 }
 
@@ -179,7 +194,7 @@ StatementFacts of_executor(QueryDesc *qd, int eflags)
     // The relations it writes or locks rows of; a plain read names none (the common case
     // costs one test).
     PlannedStmt *ps = qd->plannedstmt;
-    f.writes = ps->commandType != CMD_SELECT || ps->hasModifyingCTE || ps->rowMarks != NIL;
+    f.writes = plan_writes(ps);
     if (f.writes) {
         ListCell *lc;
         foreach (lc, ps->rtable) {

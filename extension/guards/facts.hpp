@@ -69,6 +69,11 @@ inline bool query_writes(const Query *query)
     return query->commandType != CMD_SELECT || query->hasModifyingCTE || query->rowMarks != NIL;
 }
 
+inline bool plan_writes(const PlannedStmt *stmt)
+{
+    return stmt->commandType != CMD_SELECT || stmt->hasModifyingCTE || stmt->rowMarks != NIL;
+}
+
 StatementFacts of_query(Phase phase, Query *query);
 StatementFacts of_executor(QueryDesc *qd, int eflags);
 StatementFacts of_utility(PlannedStmt *pstmt, bool subcommand);

@@ -40,14 +40,19 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.
     static const bool judges_reads = guards::judges_reads(Phase::analyzed);
+    judged_as_written = nullptr;
     if (judges_reads || facts::query_writes(query)) {
         StatementFacts facts = facts::of_query(Phase::analyzed, query);
         facts.explain_only = in_plain_explain();
         enforce(guards::judge(facts));
+        if (statement_depth == 0 && query->commandType != CMD_UTILITY)
+            judged_as_written = query;
     }
 }
 
 } // namespace
+
+const Query *judged_as_written = nullptr;
 
 void install_analyze_hook()
 {

@@ -31,6 +31,12 @@ inline void enforce(const Verdict &verdict)
         raise_refusal(verdict.refusal);
 }
 
+// The client's statement as the analyze hook judged it. The rewriter hands the same tree to
+// the planner when no rule or view replaced it (only adding a view's conditions, which
+// restrict): the planner's guards then have nothing new to judge. Reset at every analysis;
+// taken once.
+extern const Query *judged_as_written;
+
 // True while an EXPLAIN without ANALYZE is running: its plan is shown, never executed.
 bool in_plain_explain();
 

@@ -8,6 +8,7 @@
 #include "guard_lock.hpp"
 #include "hooks.hpp"
 #include "settings.hpp"
+#include "statement_depth.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -27,6 +28,7 @@ void _PG_init(void)
                         errhint("Add redline to shared_preload_libraries in postgresql.conf and restart the server.")));
 
     redline::settings::define();
+    redline::install_statement_depth();
     redline::install_analyze_hook();
     redline::install_planner_hook();
     redline::install_executor_hooks();

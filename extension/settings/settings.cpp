@@ -342,7 +342,6 @@ bool recycle_bin()
 
 unsigned protected_ops() { return protected_automatic ? default_protected_ops(current_environment()) : protected_mask; }
 
-
 void define()
 {
     DefineCustomEnumVariable(
