@@ -113,7 +113,9 @@ void on_statement_slow()
         statement_work_due = false;
         return;
     }
-    if (!IsTransactionState())
+    // Unlocking (spends the token), the banner and the connect row write, print or wait:
+    // none of that in parallel mode; the work stays due for the next statement outside it.
+    if (!IsTransactionState() || IsInParallelMode())
         return;
     if (audit::confirm_due)
         audit::confirm_deferred();
