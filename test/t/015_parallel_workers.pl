@@ -46,10 +46,11 @@ is($node->safe_psql('postgres', "${force}SELECT sum(plus_plpgsql(v)) FROM p"), '
 	'the workers computed the right result');
 
 # A superuser's SET of redline.audit is recorded once: each worker restoring the leader's
-# settings (the audit setting's check runs there too) is no change of policy.
+# settings (the setting's hooks run there too) is no change of policy.
 my $before = $node->safe_psql('postgres', "SELECT count(*) FROM redline.audit_log WHERE event = 'policy_change'");
 my ($ret, $out, $err) = $node->psql('postgres',
-	"SET redline.audit = 'all';\n${force}SELECT sum(plus_sql(v)) FROM p;\nSELECT sum(plus_plpgsql(v)) FROM p;");
+	"SET redline.audit = 'ddl, refused, policy_change';\n${force}SELECT sum(plus_sql(v)) FROM p;\n"
+	  . "SELECT sum(plus_plpgsql(v)) FROM p;");
 is($ret, 0, 'parallel queries after SET redline.audit run');
 is($err, '', 'and print no warning');
 $node->poll_query_until('postgres',
@@ -57,6 +58,23 @@ $node->poll_query_until('postgres',
 sleep 1;
 is($node->safe_psql('postgres', "SELECT count(*) FROM redline.audit_log WHERE event = 'policy_change'"),
 	$before + 1, 'one policy_change row: the workers recorded none');
+
+# A function whose SET clause changes redline.audit, called only inside a worker: the clause
+# ends with each call and the worker judges nothing, so the worker records nothing.
+$node->safe_psql('postgres', q{
+	CREATE FUNCTION plus_quiet(int) RETURNS int LANGUAGE sql PARALLEL SAFE
+		SET redline.audit = 'refused' AS 'SELECT $1 + 1';
+});
+$before = $node->safe_psql('postgres', "SELECT count(*) FROM redline.audit_log WHERE event = 'policy_change'");
+$plan = $node->safe_psql('postgres',
+	"${force}EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT plus_quiet(x) FROM generate_series(1, 3) x");
+like($plan, qr/Workers Launched: 1\s+Single Copy: true/, 'the SET-clause function runs in a worker only');
+($ret, $out, $err) = $node->psql('postgres', "${force}SELECT sum(plus_quiet(x)) FROM generate_series(1, 3) x");
+is($out, '9', 'the SET-clause function runs in a worker');
+is($err, '', 'and prints nothing');
+sleep 1;
+is($node->safe_psql('postgres', "SELECT count(*) FROM redline.audit_log WHERE event = 'policy_change'"),
+	$before, 'the workers recorded no policy_change row for the SET clause');
 
 # After a reload that changes the environment (and so the derived colour), the workers of
 # the next queries still print nothing.
