@@ -113,7 +113,10 @@ void on_statement_slow()
         statement_work_due = false;
         return;
     }
-    if (!IsTransactionState())
+    // Waiting for deferred audit rows, unlocking (spends the token), the banner and the
+    // connect row wait, write or print: none of that in parallel mode; the work stays due
+    // for the session's next statement outside it.
+    if (!IsTransactionState() || IsInParallelMode())
         return;
     if (audit::confirm_due)
         audit::confirm_deferred();
