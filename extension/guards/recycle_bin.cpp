@@ -209,6 +209,13 @@ bool drop_tables(DropStmt *stmt, const char *tag)
     return true;
 }
 
+PlannedStmt *left_to_drop(const PlannedStmt *pstmt)
+{
+    auto *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
+    castNode(DropStmt, copy->utilityStmt)->objects = NIL;
+    return copy;
+}
+
 void keep_dropped_columns(AlterTableStmt *stmt)
 {
     if (!bin_ready() || (settings::protected_ops() & op_drop_column) == 0)
