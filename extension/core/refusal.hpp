@@ -90,6 +90,11 @@ void cpp_pretty_size(std::int64_t bytes, char **out) noexcept;
 // A change to redline.audit_log by anyone but redline (rule 8). `what` names the action:
 // "UPDATE", "TRUNCATE", "ALTER TABLE".
 Refusal refuse_audit_change(const std::string &what);
+// A statement that would link redline.audit_log to another table by inheritance or
+// partitioning, either way. `what` names it: "ALTER TABLE public.t INHERIT redline.audit_log".
+Refusal refuse_audit_link(const std::string &what);
+// ALTER SCHEMA ... RENAME of the schema that holds redline.audit_log.
+Refusal refuse_audit_schema_rename(const std::string &schema);
 
 // The notice a session of a human role sees on its first statement in production.
 std::string session_banner(const LockContext &ctx, bool locked, bool gate, const char *until);

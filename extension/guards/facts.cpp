@@ -199,10 +199,17 @@ StatementFacts of_executor(QueryDesc *qd, int eflags)
         ListCell *lc;
         foreach (lc, ps->rtable) {
             auto *rte = lfirst_node(RangeTblEntry, lc);
-            if (rte->rtekind == RTE_RELATION && (rte->requiredPerms & ~ACL_SELECT) != 0)
+            if (rte->rtekind == RTE_RELATION && (rte->requiredPerms & ~ACL_SELECT) != 0) {
                 // Only the write lock asks whether a written relation is temporary.
                 add_relid(f, rte->relid, f.locked && get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP);
+                f.routes_into_partitions = f.routes_into_partitions || (rte->relkind == RELKIND_PARTITIONED_TABLE &&
+                                                                        (rte->requiredPerms & ACL_INSERT) != 0);
+            }
         }
+        // The children a statement writes through their parent carry no permission bits.
+        Oid audit = audit_table::oid();
+        foreach (lc, ps->resultRelations)
+            f.names_audit_table = f.names_audit_table || rt_fetch(lfirst_int(lc), ps->rtable)->relid == audit;
     }
     return f;
 }

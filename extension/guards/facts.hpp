@@ -58,7 +58,8 @@ struct StatementFacts {
     TargetRelation targets[max_targets];
     int ntargets;
     bool more_targets;
-    bool names_audit_table;
+    bool names_audit_table;      // also when it writes the log only as a child of a table it names
+    bool routes_into_partitions; // executor: an INSERT into a partitioned table (rows land in partitions)
 };
 
 namespace facts {

@@ -121,8 +121,8 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
         return;
     }
     if (IsA(stmt, DropStmt) && recycle_bin::drop_tables(castNode(DropStmt, stmt), "DROP TABLE")) {
-        if (qc != nullptr)
-            SetQueryCompletion(qc, CMDTAG_DROP_TABLE, 0);
+        // The hooks below (pgaudit, pg_stat_statements) still see this DROP TABLE.
+        call_next(recycle_bin::left_to_drop(pstmt), query_string, false, context, params, query_env, dest, qc);
         return;
     }
     if (IsA(stmt, AlterTableStmt))
