@@ -57,8 +57,8 @@ TEST(RowBudget, NamesTheLargestTablesAndCountsTheRest)
     auto r = redline::refuse_row_budget(changed, 1000);
     EXPECT_TRUE(contains(r.message, "(600 of \"a\", 300 of \"b\" and 200 in 2 other tables)")) << r.message;
     redline::ChangedRows three{"DO", 1050, {{"a", 600}, {"b", 300}, {"c", 150}}};
-    EXPECT_TRUE(contains(redline::refuse_row_budget(three, 1000).message,
-                         "(600 of \"a\", 300 of \"b\" and 150 of \"c\")"));
+    EXPECT_TRUE(
+        contains(redline::refuse_row_budget(three, 1000).message, "(600 of \"a\", 300 of \"b\" and 150 of \"c\")"));
 }
 
 TEST(RowCountMismatch, IsRL003WithBothCountsAndTheSetLocalToType)
