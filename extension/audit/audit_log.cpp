@@ -599,9 +599,9 @@ void approval_used(const char *operation, const char *object, const char *key_id
     record_outliving(&e, true);
 }
 
-void policy_change(const char *what)
+void policy_change(const char *what, bool always)
 {
-    if (!records(ev_policy_change))
+    if (!always && !records(ev_policy_change))
         return;
     AuditEntry e;
     fill_session(&e, ev_policy_change, AuditDecision::allowed);
@@ -665,13 +665,6 @@ char *own_anchor()
     char hex[2 * audit_digest_size + 1];
     audit_digest_hex(hash, hex);
     return psprintf(INT64_FORMAT ":" INT64_FORMAT ":" INT64_FORMAT ":%s", lane, seq, id, hex);
-}
-
-void setting_changed(const char *name, const char *value)
-{
-    if (!in_client_session())
-        return;
-    policy_change(psprintf("%s set to '%s' in this session", name, value != nullptr ? value : ""));
 }
 
 } // namespace redline::audit

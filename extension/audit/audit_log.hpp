@@ -63,9 +63,9 @@ void confirm_deferred();
 void unlocked(const char *key_id, const char *amr, int64 until);
 void approval_used(const char *operation, const char *object, const char *key_id, const char *approver);
 // A change of policy: `what` says what changed, e.g. "key k4.pid.… enrolled for alice".
-void policy_change(const char *what);
-// SET/set_config() of a redline.* setting in a session.
-void setting_changed(const char *name, const char *value);
+// `always`: recorded whatever redline.audit says (a change of redline.audit itself, so
+// narrowing the audit is recorded).
+void policy_change(const char *what, bool always = false);
 
 // A seal: the heads of lanes ("lane:place:id:hash" each) recorded in `db`, so that rows
 // removed from the end of a lane are found too. Never waits.

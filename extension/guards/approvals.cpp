@@ -49,7 +49,6 @@ constexpr int max_needs = 64;
 Need needs[max_needs];
 int nneeds = 0;
 int overflow = 0;
-const char *presented = nullptr; // owned by the setting's extra
 Oid settled_extension = InvalidOid;
 Oid settled_audit = InvalidOid;
 
@@ -130,6 +129,7 @@ struct Approved {
 std::vector<std::string> presented_tokens()
 {
     std::vector<std::string> out;
+    const char *presented = settings::presented_approval_tokens;
     if (presented == nullptr)
         return out;
     std::string all = presented;
@@ -315,14 +315,21 @@ void note_table(unsigned op, Oid relid)
 
 void settle(const char *statement)
 {
+    PgRefusal *refusal = settle_verdict(statement);
+    if (refusal != nullptr)
+        raise_refusal(refusal);
+}
+
+PgRefusal *settle_verdict(const char *statement)
+{
     if (nneeds == 0 && overflow == 0)
-        return;
+        return nullptr;
     const char *role = login_role_name();
     auto *approved = static_cast<Approved *>(palloc0(sizeof(Approved) * max_needs));
     PgRefusal *refusal = decide(statement, role, approved);
     if (refusal != nullptr) {
         forget();
-        raise_refusal(refusal);
+        return refusal;
     }
     // Every object is approved: spend the tokens, durably, before the statement ends.
     int64 now = static_cast<int64>(time(nullptr));
@@ -337,7 +344,7 @@ void settle(const char *statement)
                 return to_pg(refuse_unapproved(statement, role, {n}));
             });
             forget();
-            raise_refusal(refusal);
+            return refusal;
         }
         ereport(LOG, (errmsg("redline: %s of %s by \"%s\" approved by key %s of \"%s\"",
                              protected_op_name(static_cast<ProtectedOp>(needs[i].op)), needs[i].obj, role,
@@ -347,10 +354,11 @@ void settle(const char *statement)
     }
     forget();
     pfree(approved);
+    return nullptr;
 }
 
-void require_rewrite(Oid relid, const char *statement, const char *lock, bool rewrites, int64 size_bytes,
-                     double est_seconds, int cause)
+PgRefusal *require_rewrite(Oid relid, const char *statement, const char *lock, bool rewrites, int64 size_bytes,
+                           double est_seconds, int cause)
 {
     Need need{};
     need.op = op_rewrite;
@@ -376,27 +384,29 @@ void require_rewrite(Oid relid, const char *statement, const char *lock, bool re
             LargeDdl{statement, need.obj, lock, rewrites, size_bytes, est_seconds, cause, limit_bytes}, role, problem));
     });
     if (refusal != nullptr)
-        raise_refusal(refusal);
+        return refusal;
     if (cluster_store::spend(approved.digest, approved.expires, static_cast<int64>(time(nullptr))) !=
         cluster_store::SpendResult::spent)
-        raise_refusal(cpp_entry([&] {
+        return cpp_entry([&] {
             return to_pg(refuse_large_ddl(
                 LargeDdl{statement, need.obj, lock, rewrites, size_bytes, est_seconds, cause, limit_bytes}, role,
                 "it was already used (an approval is accepted once)"));
-        }));
+        });
     ereport(LOG, (errmsg("redline: rewrite of %s by \"%s\" approved by key %s of \"%s\"", need.obj, role, approved.kid,
                          approved.approver)));
     audit::approval_used("rewrite", need.obj, approved.kid, approved.approver);
+    return nullptr;
 }
 
-void check_alter_system(AlterSystemStmt *stmt)
+Verdict check_alter_system(const StatementFacts &f)
 {
     unsigned ops = enabled_ops();
-    if ((ops & op_alter_system) == 0)
-        return;
+    if (f.tag != T_AlterSystemStmt || (ops & op_alter_system) == 0)
+        return Verdict::allow();
+    auto *stmt = castNode(AlterSystemStmt, f.stmt);
     const char *name = stmt->setstmt->name != nullptr ? stmt->setstmt->name : "all";
     if (nneeds >= max_needs)
-        return;
+        return Verdict::allow();
     Need *need = &needs[nneeds++];
     need->op = op_alter_system;
     strlcpy(need->obj, name, sizeof need->obj);
@@ -404,16 +414,20 @@ void check_alter_system(AlterSystemStmt *stmt)
         *p = static_cast<char>(pg_tolower(static_cast<unsigned char>(*p)));
     need->relid = InvalidOid;
     need->parent = InvalidOid;
-    settle("ALTER SYSTEM");
+    PgRefusal *refusal = settle_verdict("ALTER SYSTEM");
+    return refusal != nullptr ? Verdict::refuse(refusal) : Verdict::allow();
 }
 
 // DROP EXTENSION redline removes the audit log: decided before anything is dropped, so the
 // refusal's audit row is not held up by the lock the drop would take on the table.
-void check_drop_extension(DropStmt *stmt)
+Verdict check_drop_extension(const StatementFacts &f)
 {
+    if (f.tag != T_DropStmt)
+        return Verdict::allow();
+    auto *stmt = castNode(DropStmt, f.stmt);
     if (stmt->removeType != OBJECT_EXTENSION || !settings::active() || !session_lock::client_backend() ||
         session_lock::in_bootstrap())
-        return;
+        return Verdict::allow();
     ListCell *lc;
     foreach (lc, stmt->objects) {
         Node *name = static_cast<Node *>(lfirst(lc));
@@ -422,19 +436,20 @@ void check_drop_extension(DropStmt *stmt)
         Oid audit = audit_table::oid();
         Oid extension = get_extension_oid("redline", true);
         if (!OidIsValid(audit) || !OidIsValid(extension))
-            return;
+            return Verdict::allow();
         note_relation(op_drop_table, audit, 0);
         if (enabled_ops() & op_drop_extension) {
             ObjectAddress address;
             ObjectAddressSet(address, ExtensionRelationId, extension);
             add(op_drop_extension, address, InvalidOid, InvalidOid);
         }
-        settle("DROP EXTENSION");
+        PgRefusal *refusal = settle_verdict("DROP EXTENSION");
+        if (refusal != nullptr)
+            return Verdict::refuse(refusal);
         settled_extension = extension;
         settled_audit = audit;
     }
+    return Verdict::allow();
 }
-
-void set_presented(const char *tokens) { presented = tokens; }
 
 } // namespace redline::approvals

@@ -4,6 +4,9 @@
 // before the transaction can commit, so nothing is destroyed.
 #pragma once
 
+#include "facts.hpp"
+#include "verdict.hpp"
+
 extern "C" {
 #include "postgres.h"
 #include "catalog/objectaccess.h"
@@ -23,20 +26,20 @@ void note_table(unsigned op, Oid relid);
 
 // A rewrite or scan of a large table (ddl_classify) needs an approval of op "rewrite" on it,
 // decided before the statement runs; refused with RL201 otherwise.
-void require_rewrite(Oid relid, const char *statement, const char *lock, bool rewrites, int64 size_bytes,
-                     double est_seconds, int cause);
+PgRefusal *require_rewrite(Oid relid, const char *statement, const char *lock, bool rewrites, int64 size_bytes,
+                           double est_seconds, int cause);
 
 // From the utility hook, before a statement: forgets anything left from a failed one.
 void begin_statement();
 // After a statement: every noted object must be approved, or the statement is refused.
 void settle(const char *statement);
+// The same as a refusal to raise (nullptr: approved, and the approvals are spent).
+PgRefusal *settle_verdict(const char *statement);
 
 // ALTER SYSTEM writes a file no rollback undoes: approved before it runs.
-void check_alter_system(AlterSystemStmt *stmt);
+Verdict check_alter_system(const StatementFacts &facts);
 
 // DROP EXTENSION redline takes the audit log with it: approved before it runs.
-void check_drop_extension(DropStmt *stmt);
-// From the redline.approval_token setting: the tokens presented (comma-separated), or null.
-void set_presented(const char *tokens);
+Verdict check_drop_extension(const StatementFacts &facts);
 
 } // namespace redline::approvals

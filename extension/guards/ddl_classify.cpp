@@ -236,17 +236,19 @@ Verdict classify(Node *stmt)
     return v;
 }
 
-void check(Node *stmt)
+redline::Verdict check(const StatementFacts &f)
 {
+    if (f.tag != T_AlterTableStmt && f.tag != T_IndexStmt)
+        return redline::Verdict::allow();
     if (!settings::active() || settings::max_rewrite_size_kb() <= 0)
-        return;
-    if (!IsA(stmt, AlterTableStmt) && !IsA(stmt, IndexStmt))
-        return;
-    Verdict v = classify(stmt);
+        return redline::Verdict::allow();
+    Verdict v = classify(f.stmt);
     if (!v.applies || !v.large)
-        return;
-    approvals::require_rewrite(v.relid, IsA(stmt, IndexStmt) ? "CREATE INDEX" : "ALTER TABLE", lock_name(v.lock),
-                               (v.work & work_rewrite) != 0, v.size_bytes, v.est_seconds, static_cast<int>(v.cause));
+        return redline::Verdict::allow();
+    PgRefusal *refusal = approvals::require_rewrite(v.relid, f.tag == T_IndexStmt ? "CREATE INDEX" : "ALTER TABLE",
+                                                    lock_name(v.lock), (v.work & work_rewrite) != 0, v.size_bytes,
+                                                    v.est_seconds, static_cast<int>(v.cause));
+    return refusal != nullptr ? redline::Verdict::refuse(refusal) : redline::Verdict::allow();
 }
 
 } // namespace redline::ddl_classify

@@ -4,6 +4,9 @@
 // under redline.ddl_lock_timeout.
 #pragma once
 
+#include "facts.hpp"
+#include "verdict.hpp"
+
 extern "C" {
 #include "postgres.h"
 #include "nodes/parsenodes.h"
@@ -48,7 +51,7 @@ Verdict classify(Node *stmt);
 
 // Before a utility statement: a large rewrite or scan needs an approval of op "rewrite" on
 // the table; refused (RL201) with lock, size, estimate and the safe pattern otherwise.
-void check(Node *stmt);
+redline::Verdict check(const StatementFacts &facts);
 
 // "ACCESS EXCLUSIVE" for a lock mode.
 const char *lock_name(LOCKMODE mode);

@@ -22,10 +22,9 @@ namespace redline::guard_audit_table {
 
 namespace {
 
-[[noreturn]] void refuse(const char *what)
+Verdict refuse(const char *what)
 {
-    PgRefusal *refusal = cpp_entry([&] { return to_pg(refuse_audit_change(what)); });
-    raise_refusal(refusal);
+    return Verdict::refuse(cpp_entry([&] { return to_pg(refuse_audit_change(what)); }));
 }
 
 // redline's own extension scripts (CREATE/ALTER EXTENSION redline) may change its table.
@@ -38,65 +37,68 @@ bool names_audit_table(const RangeVar *rv, Oid audit)
 
 } // namespace
 
-void check_executor(QueryDesc *qd)
+Verdict check_executor(const StatementFacts &f)
 {
+    QueryDesc *qd = f.qd;
     if (!settings::active() || (qd->operation == CMD_SELECT && !qd->plannedstmt->hasModifyingCTE) || in_own_script())
-        return;
+        return Verdict::allow();
     Oid audit = audit_table::oid();
     if (!OidIsValid(audit))
-        return;
+        return Verdict::allow();
     ListCell *lc;
     foreach (lc, qd->plannedstmt->rtable) {
         auto *rte = lfirst_node(RangeTblEntry, lc);
         if (rte->rtekind != RTE_RELATION || rte->relid != audit)
             continue;
         if (rte->requiredPerms & ACL_DELETE)
-            refuse("DELETE");
+            return refuse("DELETE");
         if (rte->requiredPerms & ACL_UPDATE)
-            refuse("UPDATE");
+            return refuse("UPDATE");
         if (rte->requiredPerms & ACL_INSERT)
-            refuse("INSERT");
+            return refuse("INSERT");
     }
+    return Verdict::allow();
 }
 
-void check_utility(Node *stmt)
+Verdict check_utility(const StatementFacts &f)
 {
+    Node *stmt = f.stmt;
     if (!settings::active() || in_own_script())
-        return;
+        return Verdict::allow();
     Oid audit = audit_table::oid();
     if (!OidIsValid(audit))
-        return;
+        return Verdict::allow();
     const char *tag = GetCommandTagName(CreateCommandTag(stmt));
     ListCell *lc;
     switch (nodeTag(stmt)) {
     case T_TruncateStmt:
         foreach (lc, castNode(TruncateStmt, stmt)->relations)
             if (names_audit_table(lfirst_node(RangeVar, lc), audit))
-                refuse(tag);
+                return refuse(tag);
         break;
     case T_AlterTableStmt:
         if (names_audit_table(castNode(AlterTableStmt, stmt)->relation, audit))
-            refuse(tag);
+            return refuse(tag);
         break;
     case T_RenameStmt:
         if (names_audit_table(castNode(RenameStmt, stmt)->relation, audit))
-            refuse(tag);
+            return refuse(tag);
         break;
     case T_AlterObjectSchemaStmt:
         if (names_audit_table(castNode(AlterObjectSchemaStmt, stmt)->relation, audit))
-            refuse(tag);
+            return refuse(tag);
         break;
     case T_CreateTrigStmt:
         if (names_audit_table(castNode(CreateTrigStmt, stmt)->relation, audit))
-            refuse(tag);
+            return refuse(tag);
         break;
     case T_RuleStmt:
         if (names_audit_table(castNode(RuleStmt, stmt)->relation, audit))
-            refuse(tag);
+            return refuse(tag);
         break;
     case T_CreatePolicyStmt:
         if (names_audit_table(castNode(CreatePolicyStmt, stmt)->table, audit))
-            refuse(tag);
+            return refuse(tag);
         break;
     case T_LockStmt: {
         // A lock stronger than a reader's would stall every audit writer behind it.
@@ -104,13 +106,13 @@ void check_utility(Node *stmt)
         if (lock->mode > AccessShareLock)
             foreach (lc, lock->relations)
                 if (names_audit_table(lfirst_node(RangeVar, lc), audit))
-                    refuse(tag);
+                    return refuse(tag);
         break;
     }
     case T_CopyStmt: {
         auto *copy = castNode(CopyStmt, stmt);
         if (copy->is_from && names_audit_table(copy->relation, audit))
-            refuse("COPY FROM");
+            return refuse("COPY FROM");
         break;
     }
     case T_DropStmt: {
@@ -120,13 +122,14 @@ void check_utility(Node *stmt)
         foreach (lc, drop->objects) {
             RangeVar *rv = makeRangeVarFromNameList(castNode(List, lfirst(lc)));
             if (names_audit_table(rv, audit))
-                refuse(tag);
+                return refuse(tag);
         }
         break;
     }
     default:
         break;
     }
+    return Verdict::allow();
 }
 
 } // namespace redline::guard_audit_table

@@ -2,6 +2,9 @@
 // truncates, alters or drops redline.audit_log, superusers included, while redline enforces.
 #pragma once
 
+#include "facts.hpp"
+#include "verdict.hpp"
+
 extern "C" {
 #include "postgres.h"
 #include "executor/execdesc.h"
@@ -10,7 +13,7 @@ extern "C" {
 
 namespace redline::guard_audit_table {
 
-void check_executor(QueryDesc *qd);
-void check_utility(Node *stmt);
+Verdict check_executor(const StatementFacts &facts);
+Verdict check_utility(const StatementFacts &facts);
 
 } // namespace redline::guard_audit_table

@@ -147,45 +147,16 @@ FunctionKind classify_function(Oid funcid)
     return kind;
 }
 
-[[noreturn]] void refuse_write(const char *what)
+Verdict refuse_write(const char *what)
 {
     LockContext ctx = session_lock::context();
-    raise_refusal(cpp_entry([&] { return to_pg(refuse_locked_write(what, ctx)); }));
+    return Verdict::refuse(cpp_entry([&] { return to_pg(refuse_locked_write(what, ctx)); }));
 }
 
-[[noreturn]] void refuse_gated(const char *what)
+Verdict refuse_gated(const char *what)
 {
     LockContext ctx = session_lock::context();
-    raise_refusal(cpp_entry([&] { return to_pg(refuse_before_unlock(what, ctx)); }));
-}
-
-bool temporary_relation(Oid relid) { return OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP; }
-
-bool temporary_rangevar(RangeVar *rv)
-{
-    if (rv == nullptr)
-        return false;
-    if (rv->relpersistence == RELPERSISTENCE_TEMP)
-        return true;
-    if (rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0)
-        return true;
-    return false;
-}
-
-bool existing_temporary(RangeVar *rv)
-{
-    return rv != nullptr && temporary_relation(RangeVarGetRelid(rv, NoLock, true));
-}
-
-bool all_temporary_names(List *objects)
-{
-    ListCell *lc;
-    foreach (lc, objects) {
-        RangeVar *rv = makeRangeVarFromNameList(static_cast<List *>(lfirst(lc)));
-        if (!existing_temporary(rv))
-            return false;
-    }
-    return objects != NIL;
+    return Verdict::refuse(cpp_entry([&] { return to_pg(refuse_before_unlock(what, ctx)); }));
 }
 
 const char *qualified(Oid relid)
@@ -207,31 +178,31 @@ int lifted_depth = 0;
 
 } // namespace
 
-void check_executor(QueryDesc *qd, int eflags)
+Verdict check_executor(const StatementFacts &f)
 {
-    if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0 || !session_lock::locked())
-        return;
-    PlannedStmt *ps = qd->plannedstmt;
-    bool gate = session_lock::gated();
-    if (gate || ps->commandType != CMD_SELECT || ps->hasModifyingCTE || ps->rowMarks != NIL) {
+    if (f.explain_only || !f.locked)
+        return Verdict::allow();
+    PlannedStmt *ps = f.qd->plannedstmt;
+    if (session_lock::gated()) {
         ListCell *lc;
         foreach (lc, ps->rtable) {
             auto *rte = lfirst_node(RangeTblEntry, lc);
-            if (rte->rtekind != RTE_RELATION)
-                continue;
-            if (gate)
-                refuse_gated(psprintf("reading %s", qualified(rte->relid)));
-            if ((rte->requiredPerms & ~ACL_SELECT) == 0 || temporary_relation(rte->relid))
-                continue;
-            const char *what = ps->commandType != CMD_SELECT ? row_budget::command_name(ps->commandType)
-                               : ps->rowMarks != NIL         ? "SELECT ... FOR UPDATE/SHARE"
-                                                             : "a data-modifying WITH query";
-            if (ps->commandType != CMD_SELECT && ps->hasModifyingCTE)
-                what = psprintf("%s with a data-modifying WITH query", what);
-            refuse_write(psprintf("%s on %s", what, qualified(rte->relid)));
+            if (rte->rtekind == RTE_RELATION)
+                return refuse_gated(psprintf("reading %s", qualified(rte->relid)));
         }
+        return Verdict::allow();
     }
-    session_lock::force_read_only();
+    for (int i = 0; i < f.ntargets; i++) {
+        if (f.targets[i].temporary)
+            continue;
+        const char *what = ps->commandType != CMD_SELECT ? row_budget::command_name(ps->commandType)
+                           : ps->rowMarks != NIL         ? "SELECT ... FOR UPDATE/SHARE"
+                                                         : "a data-modifying WITH query";
+        if (ps->commandType != CMD_SELECT && ps->hasModifyingCTE)
+            what = psprintf("%s with a data-modifying WITH query", what);
+        return refuse_write(psprintf("%s on %s", what, qualified(f.targets[i].relid)));
+    }
+    return f.more_targets ? refuse_write(row_budget::command_name(ps->commandType)) : Verdict::allow();
 }
 
 namespace {
@@ -257,8 +228,9 @@ bool options_set_session_token(List *options)
 
 } // namespace
 
-void refuse_stored_token(Node *stmt)
+Verdict refuse_stored_token(const StatementFacts &f)
 {
+    Node *stmt = f.stmt;
     bool stored = false;
     switch (nodeTag(stmt)) {
     case T_AlterRoleSetStmt:
@@ -274,60 +246,63 @@ void refuse_stored_token(Node *stmt)
         stored = options_set_session_token(castNode(AlterFunctionStmt, stmt)->actions);
         break;
     default:
-        return;
+        return Verdict::allow();
     }
-    if (stored)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("redline tokens cannot be stored in a role, database or function setting"),
-                        errdetail("A session token is presented once by the person it unlocks; stored, anyone who "
-                                  "can read the catalog could read it."),
-                        errhint("Present it at connect (PGOPTIONS='-c redline.session_token=...'), with SET, or with "
-                                "SELECT redline.unlock('...');")));
+    if (!stored)
+        return Verdict::allow();
+    auto *refusal = static_cast<PgRefusal *>(palloc0(sizeof(PgRefusal)));
+    refusal->sqlerrcode = ERRCODE_INVALID_PARAMETER_VALUE;
+    refusal->message = pstrdup("redline tokens cannot be stored in a role, database or function setting");
+    refusal->detail = pstrdup("A session token is presented once by the person it unlocks; stored, anyone who can read "
+                              "the catalog could read it.");
+    refusal->hint = pstrdup("Present it at connect (PGOPTIONS='-c redline.session_token=...'), with SET, or with "
+                            "SELECT redline.unlock('...');");
+    return Verdict::refuse(refusal);
 }
 
 void enter_lifted() { lifted_depth++; }
 void leave_lifted() { lifted_depth--; }
 
-UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand)
+Verdict check_utility(const StatementFacts &f)
 {
-    Node *stmt = pstmt->utilityStmt;
-    if (!session_lock::locked())
-        return UtilityVerdict::allow;
+    Node *stmt = f.stmt;
+    if (!f.locked)
+        return Verdict::allow();
     // The subcommands of an allowed statement (the sequence of a temporary serial column)
     // pass PostgreSQL's read-only check again, which a function run earlier in the
     // statement may have raised again.
-    if (subcommand && lifted_depth > 0)
-        return UtilityVerdict::allow_temporary;
+    if (f.subcommand && lifted_depth > 0)
+        return Verdict::lifted();
     bool gate = session_lock::gated();
     switch (nodeTag(stmt)) {
     case T_TransactionStmt: {
         auto kind = castNode(TransactionStmt, stmt)->kind;
         if (kind == TRANS_STMT_PREPARE || kind == TRANS_STMT_COMMIT_PREPARED || kind == TRANS_STMT_ROLLBACK_PREPARED)
             break;
-        return UtilityVerdict::allow;
+        return Verdict::allow();
     }
     case T_VariableSetStmt:
     case T_VariableShowStmt:
     case T_DiscardStmt:
     case T_DeallocateStmt:
-        return UtilityVerdict::allow;
+        return Verdict::allow();
     case T_CreateExtensionStmt:
         if (strcmp(castNode(CreateExtensionStmt, stmt)->extname, "redline") == 0)
-            return UtilityVerdict::allow_bootstrap;
+            return Verdict::bootstrap();
         break;
     case T_AlterExtensionStmt:
         if (strcmp(castNode(AlterExtensionStmt, stmt)->extname, "redline") == 0)
-            return UtilityVerdict::allow_bootstrap;
+            return Verdict::bootstrap();
         break;
     default:
         break;
     }
     if (gate)
-        refuse_gated(tag_of(stmt));
+        return refuse_gated(tag_of(stmt));
 
     switch (nodeTag(stmt)) {
     case T_TransactionStmt:
-        refuse_write(tag_of(stmt));
+        return refuse_write(tag_of(stmt));
     case T_PrepareStmt:
     case T_ExecuteStmt:
     case T_DeclareCursorStmt:
@@ -340,81 +315,52 @@ UtilityVerdict check_utility(PlannedStmt *pstmt, bool subcommand)
     case T_DoStmt:
     case T_CallStmt:
     case T_ConstraintsSetStmt:
-        return UtilityVerdict::allow;
+        return Verdict::allow();
     case T_CopyStmt: {
         auto *copy = castNode(CopyStmt, stmt);
         if (copy->is_program)
-            refuse_write(copy->is_from ? "COPY FROM PROGRAM" : "COPY TO PROGRAM");
+            return refuse_write(copy->is_from ? "COPY FROM PROGRAM" : "COPY TO PROGRAM");
         if (!copy->is_from) {
             if (copy->filename != nullptr)
-                refuse_write("COPY TO a server file");
-            return UtilityVerdict::allow;
+                return refuse_write("COPY TO a server file");
+            return Verdict::allow();
         }
-        if (existing_temporary(copy->relation))
-            return UtilityVerdict::allow_temporary;
-        refuse_write(copy->relation != nullptr ? psprintf("COPY FROM into %s", rangevar_name(copy->relation))
-                                               : "COPY FROM");
+        // PostgreSQL lets COPY into the session's own table past a read-only transaction.
+        if (facts::all_temporary(f))
+            return Verdict::allow();
+        return refuse_write(copy->relation != nullptr ? psprintf("COPY FROM into %s", rangevar_name(copy->relation))
+                                                      : "COPY FROM");
     }
     case T_LockStmt: {
         auto *lock = castNode(LockStmt, stmt);
         if (lock->mode <= AccessShareLock)
-            return UtilityVerdict::allow;
-        ListCell *lc;
-        foreach (lc, lock->relations) {
-            if (!existing_temporary(lfirst_node(RangeVar, lc)))
-                refuse_write(psprintf("LOCK TABLE %s IN %s MODE", rangevar_name(lfirst_node(RangeVar, lc)),
-                                      ddl_classify::lock_name(lock->mode)));
-        }
-        return UtilityVerdict::allow;
+            return Verdict::allow();
+        for (int i = 0; i < f.ntargets; i++)
+            if (!f.targets[i].temporary)
+                return refuse_write(psprintf("LOCK TABLE %s IN %s MODE",
+                                             rangevar_name(list_nth_node(RangeVar, lock->relations, i)),
+                                             ddl_classify::lock_name(lock->mode)));
+        return f.more_targets ? refuse_write(tag_of(stmt)) : Verdict::allow();
     }
     case T_CreateStmt:
-        if (temporary_rangevar(castNode(CreateStmt, stmt)->relation))
-            return UtilityVerdict::allow_temporary;
-        break;
-    case T_CreateTableAsStmt: {
-        auto *ctas = castNode(CreateTableAsStmt, stmt);
-        if (ctas->objtype == OBJECT_TABLE && temporary_rangevar(ctas->into->rel))
-            return UtilityVerdict::allow_temporary;
-        break;
-    }
+    case T_CreateTableAsStmt:
     case T_ViewStmt:
-        if (temporary_rangevar(castNode(ViewStmt, stmt)->view))
-            return UtilityVerdict::allow_temporary;
-        break;
     case T_CreateSeqStmt:
-        if (temporary_rangevar(castNode(CreateSeqStmt, stmt)->sequence))
-            return UtilityVerdict::allow_temporary;
-        break;
     case T_IndexStmt:
-        if (existing_temporary(castNode(IndexStmt, stmt)->relation))
-            return UtilityVerdict::allow_temporary;
-        break;
     case T_AlterTableStmt:
-        if (existing_temporary(castNode(AlterTableStmt, stmt)->relation))
-            return UtilityVerdict::allow_temporary;
+    case T_TruncateStmt:
+    case T_DropStmt:
+        // The session's own temporary objects, and only them (a temporary table that
+        // inherits a permanent one names both).
+        if (f.tag == T_CreateTableAsStmt && castNode(CreateTableAsStmt, stmt)->objtype != OBJECT_TABLE)
+            break;
+        if (facts::all_temporary(f))
+            return Verdict::lifted();
         break;
-    case T_TruncateStmt: {
-        auto *truncate = castNode(TruncateStmt, stmt);
-        bool all_temp = truncate->relations != NIL;
-        ListCell *lc;
-        foreach (lc, truncate->relations)
-            all_temp = all_temp && existing_temporary(lfirst_node(RangeVar, lc));
-        if (all_temp)
-            return UtilityVerdict::allow_temporary;
-        break;
-    }
-    case T_DropStmt: {
-        auto *drop = castNode(DropStmt, stmt);
-        bool relations = drop->removeType == OBJECT_TABLE || drop->removeType == OBJECT_VIEW ||
-                         drop->removeType == OBJECT_SEQUENCE || drop->removeType == OBJECT_INDEX;
-        if (relations && all_temporary_names(drop->objects))
-            return UtilityVerdict::allow_temporary;
-        break;
-    }
     default:
         break;
     }
-    refuse_write(tag_of(stmt));
+    return refuse_write(tag_of(stmt));
 }
 
 PgRefusal *backstop_refusal(const ErrorData *error)
@@ -436,23 +382,16 @@ PgRefusal *backstop_refusal(const ErrorData *error)
 
 void install() { CacheRegisterSyscacheCallback(PROCOID, forget_functions, 0); }
 
-void check_function(Oid funcid)
+Verdict check_function(const StatementFacts &f)
 {
-    if (!session_lock::locked())
-        return;
-    // Wherever a function runs (executor, a PL/pgSQL assignment, a CALL argument, an EXECUTE
-    // parameter, a column default in COPY or ALTER TABLE, a fast-path call), the transaction
-    // is read-only first: core then refuses nextval() and friends on permanent objects, also
-    // inside a temporary-table statement that was let past the read-only check.
-    session_lock::force_read_only();
-    FunctionKind kind = classify_function(funcid);
-    if (session_lock::gated()) {
-        if (kind != own)
-            refuse_gated(psprintf("calling %s()", get_func_name(funcid)));
-        return;
-    }
+    if (!f.locked)
+        return Verdict::allow();
+    FunctionKind kind = classify_function(f.function);
+    if (session_lock::gated())
+        return kind == own ? Verdict::allow() : refuse_gated(psprintf("calling %s()", get_func_name(f.function)));
     if (kind == writer)
-        refuse_write(psprintf("%s()", get_func_name(funcid)));
+        return refuse_write(psprintf("%s()", get_func_name(f.function)));
+    return Verdict::allow();
 }
 
 } // namespace redline::guard_lock

@@ -5,6 +5,7 @@
 #include "boundary.hpp"
 #include "refusal_pg.hpp"
 #include "scratch_tables.hpp"
+#include "settings.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -244,11 +245,11 @@ bool has_other_tables(Query *q)
 }
 
 // Refuses, unless the target is a temporary table (decided last: it costs catalog lookups).
-void refuse(Query *q, WriteCommand command, WhereFlaw flaw, bool in_with)
+PgRefusal *refuse(Query *q, WriteCommand command, WhereFlaw flaw, bool in_with)
 {
     RangeTblEntry *rte = rt_fetch(q->resultRelation, q->rtable);
     if (is_scratch_table(rte->relid))
-        return;
+        return nullptr;
     char *name = get_rel_name(rte->relid);
     WriteShape shape{command,
                      flaw,
@@ -257,14 +258,13 @@ void refuse(Query *q, WriteCommand command, WhereFlaw flaw, bool in_with)
                      has_other_tables(q),
                      q->querySource != QSRC_ORIGINAL,
                      in_with};
-    PgRefusal *refusal = cpp_entry([&] { return to_pg(refuse_unqualified_write(shape)); });
-    raise_refusal(refusal);
+    return cpp_entry([&] { return to_pg(refuse_unqualified_write(shape)); });
 }
 
-void check_one(Query *q, bool in_with)
+PgRefusal *check_one(Query *q, bool in_with)
 {
     if (q->resultRelation <= 0)
-        return;
+        return nullptr;
     switch (q->commandType) {
     case CMD_UPDATE:
     case CMD_DELETE: {
@@ -272,7 +272,8 @@ void check_one(Query *q, bool in_with)
         collect_conditions(reinterpret_cast<Node *>(q->jointree), &conds);
         WhereFlaw flaw = judge_condition(q, conds, nullptr);
         if (flaw != WhereFlaw::none)
-            refuse(q, q->commandType == CMD_UPDATE ? WriteCommand::update : WriteCommand::delete_, flaw, in_with);
+            return refuse(q, q->commandType == CMD_UPDATE ? WriteCommand::update : WriteCommand::delete_, flaw,
+                          in_with);
         break;
     }
     case CMD_MERGE: {
@@ -288,37 +289,50 @@ void check_one(Query *q, bool in_with)
             WhereFlaw flaw = judge_condition(q, conds, action->qual);
             if (flaw == WhereFlaw::no_where)
                 flaw = WhereFlaw::constant_true;
-            if (flaw != WhereFlaw::none)
+            if (flaw == WhereFlaw::none)
+                continue;
+            PgRefusal *refusal =
                 refuse(q, action->commandType == CMD_UPDATE ? WriteCommand::merge_update : WriteCommand::merge_delete,
                        flaw, in_with);
+            if (refusal != nullptr)
+                return refusal;
         }
         break;
     }
     default:
         break;
     }
+    return nullptr;
 }
 
-void check_tree(Query *q, bool in_with)
+PgRefusal *check_tree(Query *q, bool in_with)
 {
-    check_one(q, in_with);
-    if (!q->hasModifyingCTE)
-        return;
+    PgRefusal *refusal = check_one(q, in_with);
+    if (refusal != nullptr || !q->hasModifyingCTE)
+        return refusal;
     ListCell *lc;
     foreach (lc, q->cteList) {
         auto *cte = lfirst_node(CommonTableExpr, lc);
-        if (cte->ctequery != nullptr && IsA(cte->ctequery, Query))
-            check_tree(castNode(Query, cte->ctequery), true);
+        if (cte->ctequery != nullptr && IsA(cte->ctequery, Query) &&
+            (refusal = check_tree(castNode(Query, cte->ctequery), true)) != nullptr)
+            return refusal;
     }
+    return nullptr;
+}
+
+Verdict check(const StatementFacts &f)
+{
+    Query *q = f.query;
+    if (q->commandType == CMD_UTILITY || (q->commandType == CMD_SELECT && !q->hasModifyingCTE) || f.explain_only ||
+        !settings::active() || !settings::require_where())
+        return Verdict::allow();
+    PgRefusal *refusal = check_tree(q, false);
+    return refusal != nullptr ? Verdict::refuse(refusal) : Verdict::allow();
 }
 
 } // namespace
 
-void check(Query *q)
-{
-    if (q->commandType == CMD_SELECT && !q->hasModifyingCTE)
-        return;
-    check_tree(q, false);
-}
+Verdict check_analyzed(const StatementFacts &facts) { return check(facts); }
+Verdict check_planned(const StatementFacts &facts) { return check(facts); }
 
 } // namespace redline::guard_where

@@ -29,7 +29,7 @@ namespace {
 
 char *pending_token = nullptr; // malloc'd, wiped before it is freed
 bool banner_done = false;
-bool subject_known = false;
+uint64 subject_generation = 0; // the policy_generation subject_verdict was decided at
 bool subject_verdict = false;
 int64 until = 0;
 char key_id[64];
@@ -86,17 +86,15 @@ bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_
 
 bool subject()
 {
-    if (likely(subject_known))
+    if (likely(subject_generation == settings::policy_generation))
         return subject_verdict;
     if (!IsTransactionState())
         return false; // exemption is looked up in the catalog; asked again inside one
     subject_verdict = settings::active() && client_backend() && settings::require_token() != TokenRequirement::none &&
                       !session_is_exempt();
-    subject_known = true;
+    subject_generation = settings::policy_generation;
     return subject_verdict;
 }
-
-void forget_subject() { subject_known = false; }
 
 // An unlock ends at the token's expiry, also in the middle of a statement: each write, each
 // statement of a procedure and each function about to run asks again (time() is a vDSO
@@ -110,13 +108,6 @@ bool locked()
 
 bool gated() { return settings::require_token() == TokenRequirement::connect && locked(); }
 
-void take_token(const char *token)
-{
-    drop_pending();
-    pending_token = strdup(token);
-    statement_work_due = true;
-}
-
 void on_statement_slow()
 {
     if (!client_backend()) {
@@ -127,6 +118,10 @@ void on_statement_slow()
         return;
     if (audit::confirm_due)
         audit::confirm_deferred();
+    if (settings::session_token_waiting) {
+        drop_pending();
+        pending_token = settings::take_session_token();
+    }
     if (audit::session_start_due())
         audit::session_started();
     if (pending_token != nullptr) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "refusal.hpp"
+#include "settings.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -13,10 +14,9 @@ namespace redline::session_lock {
 
 // Whether redline.require_token applies to this session at all: enforcing, a client
 // session, a role not in redline.exempt_roles, require_token not none. Decided once and
-// kept until a setting it depends on changes (forget_subject()), so an exempt session's
+// kept until a policy setting changes (settings::policy_generation), so an exempt session's
 // statements pay one comparison.
 bool subject();
-void forget_subject();
 
 // A session a person or application opened (a backend, a walsender, or postgres --single),
 // not a worker.
@@ -29,9 +29,6 @@ bool locked();
 // locked() under redline.require_token = connect.
 bool gated();
 
-// Called by the redline.session_token setting: keeps the token until it can be checked.
-void take_token(const char *token);
-
 // Per statement, from the hooks: checks a token that is waiting (one given at connect
 // or by set_config()), then shows the production banner once. Cheap when neither is due.
 void on_statement_slow();
@@ -39,7 +36,7 @@ extern bool statement_work_due;
 extern bool *audit_confirm_due; // audit rows queued where waiting was not allowed
 inline void on_statement()
 {
-    if (unlikely(statement_work_due || *audit_confirm_due))
+    if (unlikely(statement_work_due || *audit_confirm_due || settings::session_token_waiting))
         on_statement_slow();
 }
 

@@ -27,9 +27,16 @@ void redline_object_access(ObjectAccessType access, Oid class_id, Oid object_id,
 {
     if (prev_object_access != nullptr)
         prev_object_access(access, class_id, object_id, sub_id, arg);
-    if (access == OAT_FUNCTION_EXECUTE && class_id == ProcedureRelationId)
-        guard_lock::check_function(object_id);
-    else if (access == OAT_DROP || access == OAT_TRUNCATE)
+    if (access == OAT_FUNCTION_EXECUTE && class_id == ProcedureRelationId) {
+        if (likely(!session_lock::locked()))
+            return;
+        // Wherever a function runs (executor, a PL/pgSQL assignment, a CALL argument, an
+        // EXECUTE parameter, a column default in COPY or ALTER TABLE, a fast-path call), the
+        // transaction is read-only first: core then refuses nextval() and friends on permanent
+        // objects, also inside a temporary-table statement let past the read-only check.
+        session_lock::force_read_only();
+        enforce(guards::judge(facts::of_function(object_id)));
+    } else if (access == OAT_DROP || access == OAT_TRUNCATE)
         approvals::note_access(access, class_id, object_id, sub_id, arg);
 }
 

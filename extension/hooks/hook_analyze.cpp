@@ -1,8 +1,8 @@
 // post_parse_analyze_hook: sees each statement as the user wrote it, before views and
 // rules are expanded, and asks guard_where about it.
 #include "audit_statement.hpp"
-#include "guard_where.hpp"
 #include "hooks.hpp"
+#include "policy_watch.hpp"
 #include "redact.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
@@ -34,13 +34,14 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
     }
     session_lock::on_statement();
     if (statement_depth == 0)
+        policy_watch::statement_starts();
+    if (statement_depth == 0)
         audit_statement::analyzed(pstate->p_sourcetext, query->stmt_location, query->stmt_len);
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.
-    if (query->commandType == CMD_UTILITY || in_plain_explain())
-        return;
-    if (settings::active() && settings::require_where())
-        guard_where::check(query);
+    StatementFacts facts = facts::of_query(Phase::analyzed, query);
+    facts.explain_only = in_plain_explain();
+    enforce(guards::judge(facts));
 }
 
 } // namespace

@@ -4,9 +4,9 @@
 #include "audit_log.hpp"
 #include "audit_statement.hpp"
 #include "boundary.hpp"
-#include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "policy_watch.hpp"
 #include "refusal_pg.hpp"
 #include "row_budget.hpp"
 #include "session_lock.hpp"
@@ -29,8 +29,13 @@ ExecutorRun_hook_type prev_executor_run = nullptr;
 void redline_executor_start(QueryDesc *qd, int eflags)
 {
     session_lock::on_statement();
-    guard_lock::check_executor(qd, eflags);
-    guard_audit_table::check_executor(qd);
+    if (statement_depth == 0)
+        policy_watch::statement_starts();
+    StatementFacts facts = facts::of_executor(qd, eflags);
+    enforce(guards::judge(facts));
+    // The backstop: core then refuses what no hook sees (nextval() on a permanent sequence).
+    if (facts.locked && !facts.explain_only)
+        session_lock::force_read_only();
     if (prev_executor_start != nullptr)
         prev_executor_start(qd, eflags);
     else
@@ -102,6 +107,8 @@ void redline_executor_finish(QueryDesc *qd)
     row_budget::on_finish(qd);
     // After the row budget: a statement it rolls back is recorded as refused, not written.
     audit_statement::executor_finished(qd);
+    if (statement_depth == 0)
+        policy_watch::statement_ends();
 }
 
 } // namespace

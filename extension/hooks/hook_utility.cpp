@@ -9,6 +9,7 @@
 #include "guard_audit_table.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "policy_watch.hpp"
 #include "recycle_bin.hpp"
 #include "row_budget.hpp"
 #include "session_lock.hpp"
@@ -54,11 +55,11 @@ void call_next(PlannedStmt *pstmt, const char *query_string, bool read_only_tree
 
 // Runs a statement the lock allows although it writes: temporary objects (with the
 // read-only backstop lifted) or redline's own extension script (unlocked throughout).
-void call_lifted(guard_lock::UtilityVerdict verdict, PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+void call_lifted(const Verdict &verdict, PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                  ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest,
                  QueryCompletion *qc)
 {
-    bool bootstrap = verdict == guard_lock::UtilityVerdict::allow_bootstrap;
+    bool bootstrap = verdict.kind == Verdict::Kind::run_bootstrap;
     bool saved = XactReadOnly;
     XactReadOnly = false;
     if (bootstrap)
@@ -99,21 +100,6 @@ void leave_database_for(Node *stmt)
     }
 }
 
-// SET/RESET of a redline policy setting in a session is a policy change (redline.audit
-// itself is noted by its check hook, which also sees set_config()).
-void note_policy_setting(VariableSetStmt *set)
-{
-    static const char *const personal[] = {"redline.session_token", "redline.approval_token", "redline.expect_rows",
-                                           "redline.audit"};
-    if (set->name == nullptr || strncmp(set->name, "redline.", 8) != 0)
-        return;
-    for (const char *name : personal)
-        if (strcmp(set->name, name) == 0)
-            return;
-    char *value = GetConfigOptionByName(set->name, nullptr, true);
-    audit::setting_changed(set->name, value);
-}
-
 // ALTER SYSTEM takes effect at the next reload whatever the transaction does: recorded now.
 void note_alter_system(AlterSystemStmt *stmt)
 {
@@ -128,15 +114,10 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
 {
     Node *stmt = pstmt->utilityStmt;
     session_lock::on_statement();
-    guard_lock::refuse_stored_token(stmt);
-    guard_audit_table::check_utility(stmt);
+    Verdict verdict = guards::judge(facts::of_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND));
+    enforce(verdict);
     leave_database_for(stmt);
-    auto verdict = guard_lock::check_utility(pstmt, context == PROCESS_UTILITY_SUBCOMMAND);
-    if (IsA(stmt, AlterSystemStmt))
-        approvals::check_alter_system(castNode(AlterSystemStmt, stmt));
-    if (IsA(stmt, DropStmt))
-        approvals::check_drop_extension(castNode(DropStmt, stmt));
-    if (verdict != guard_lock::UtilityVerdict::allow) {
+    if (verdict.kind != Verdict::Kind::allow) {
         call_lifted(verdict, pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         return;
     }
@@ -145,8 +126,6 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
             SetQueryCompletion(qc, CMDTAG_DROP_TABLE, 0);
         return;
     }
-    if (IsA(stmt, AlterTableStmt) || IsA(stmt, IndexStmt))
-        ddl_classify::check(stmt);
     if (IsA(stmt, AlterTableStmt))
         recycle_bin::keep_dropped_columns(castNode(AlterTableStmt, stmt));
     if (IsA(stmt, DiscardStmt) && castNode(DiscardStmt, stmt)->target == DISCARD_ALL) {
@@ -159,7 +138,6 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
         // SET redline.session_token = '...' is checked now, so a refusal is this statement's.
         call_next(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         session_lock::on_statement();
-        note_policy_setting(castNode(VariableSetStmt, stmt));
         return;
     }
     if (IsA(stmt, AlterSystemStmt)) {
@@ -242,6 +220,8 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
                              DestReceiver *dest, QueryCompletion *qc)
 {
     audit_statement::utility_started(pstmt, query_string);
+    if (statement_depth == 0)
+        policy_watch::statement_starts();
     MemoryContext cxt = CurrentMemoryContext;
     int depth = statement_depth++;
     PG_TRY();
@@ -259,6 +239,8 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
     }
     PG_END_TRY();
     statement_depth = depth;
+    if (depth == 0)
+        policy_watch::statement_ends();
     audit_statement::utility_finished(pstmt, qc);
 }
 

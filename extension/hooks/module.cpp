@@ -32,6 +32,7 @@ void _PG_init(void)
     redline::install_executor_hooks();
     redline::install_utility_hook();
     redline::install_access_hooks();
+    redline::install_fmgr_hook();
     redline::guard_lock::install();
     redline::cluster_store::install();
     redline::approvals::install();

@@ -14,7 +14,7 @@ extern "C" {
 namespace redline {
 
 namespace {
-bool cache_valid = false;
+uint64 cached_generation = 0; // the settings::policy_generation the answer was found at
 Oid cached_user = InvalidOid;
 bool cached_exempt = false;
 
@@ -55,11 +55,11 @@ bool name_is_exempt(const char *name)
 bool session_is_exempt()
 {
     Oid user = GetAuthenticatedUserId();
-    if (cache_valid && user == cached_user)
+    if (cached_generation == settings::policy_generation && user == cached_user)
         return cached_exempt;
     cached_exempt = listed(user);
     cached_user = user;
-    cache_valid = true;
+    cached_generation = settings::policy_generation;
     return cached_exempt;
 }
 
@@ -73,7 +73,5 @@ const char *login_role_name()
     }
     return name;
 }
-
-void forget_exemption() { cache_valid = false; }
 
 } // namespace redline

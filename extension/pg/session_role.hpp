@@ -17,6 +17,5 @@ bool name_is_exempt(const char *name);
 const char *login_role_name();
 
 // Called when redline.exempt_roles changes.
-void forget_exemption();
 
 } // namespace redline

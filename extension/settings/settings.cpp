@@ -1,13 +1,12 @@
 // Defines every redline.* setting. Policy settings are PGC_SUSET or PGC_SIGHUP, so no
 // ordinary role can relax them (SET, set_config(), PGOPTIONS, ALTER ROLE, a function's
 // SET clause), while a DBA can still scope them with ALTER ROLE/DATABASE ... SET.
+//
+// A leaf: nothing here calls into the guards or the audit. Assign hooks only store values and
+// advance policy_generation, which the caches elsewhere compare; check hooks only parse.
 #include "settings.hpp"
-#include "approvals.hpp"
 #include "audit_events.hpp"
-#include "audit_log.hpp"
 #include "protected_ops.hpp"
-#include "session_lock.hpp"
-#include "session_role.hpp"
 
 extern "C" {
 #include "access/parallel.h"
@@ -32,8 +31,13 @@ int audit_wait_ms = 2000;
 char *audit_database = nullptr;
 int audit_queue_size = 256;
 uint64 audit_generation = 1;
+uint64 policy_generation = 1;
+bool session_token_waiting = false;
+const char *presented_approval_tokens = nullptr;
 
 namespace {
+
+char *waiting_session_token = nullptr; // malloc'd; wiped before it is freed
 
 char *audit_setting = nullptr;
 bool audit_automatic = true;
@@ -79,13 +83,19 @@ const struct config_enum_entry require_token_options[] = {
 void invalidate_plans_int(int, void *)
 {
     ResetPlanCache();
-    session_lock::forget_subject();
+    policy_generation++;
 }
 void invalidate_plans_bool(bool, void *)
 {
     ResetPlanCache();
-    session_lock::forget_subject();
+    policy_generation++;
 }
+
+// Every other policy setting: what it decides is read afresh by the caches that compare
+// policy_generation.
+void note_policy_int(int, void *) { policy_generation++; }
+void note_policy_bool(bool, void *) { policy_generation++; }
+void note_policy_string(const char *, void *) { policy_generation++; }
 
 // A colour derived from the environment changes with it, but PostgreSQL only reports a
 // setting to clients when that setting itself is set: note it, and set the colour again
@@ -95,16 +105,15 @@ bool derived_color_changed = false;
 void assign_environment(int, void *)
 {
     audit_generation++;
+    policy_generation++;
     ResetPlanCache();
-    session_lock::forget_subject();
     derived_color_changed = true;
 }
 
 void assign_exempt_roles(const char *, void *)
 {
     audit_generation++;
-    forget_exemption();
-    session_lock::forget_subject();
+    policy_generation++;
 }
 
 void assign_expect_rows(int newval, void *) { expect_pending = newval >= 0; }
@@ -151,14 +160,25 @@ bool check_token_setting(char **newval, void **extra, GucSource)
     return true;
 }
 
-// A session token is handed to the session lock and wiped, so that restoring an older
-// value can never present it twice.
+void drop_waiting_token()
+{
+    if (waiting_session_token == nullptr)
+        return;
+    explicit_bzero(waiting_session_token, strlen(waiting_session_token));
+    free(waiting_session_token);
+    waiting_session_token = nullptr;
+}
+
+// A session token waits here for the write lock (take_session_token()) and is wiped in the
+// extra, so that restoring an older value can never present it twice.
 void assign_session_token(const char *, void *extra)
 {
     auto *token = static_cast<char *>(extra);
     if (token == nullptr || token[0] == '\0')
         return;
-    session_lock::take_token(token);
+    drop_waiting_token();
+    waiting_session_token = strdup(token);
+    session_token_waiting = waiting_session_token != nullptr;
     explicit_bzero(token, strlen(token));
 }
 
@@ -166,7 +186,7 @@ const char *show_session_token() { return ""; }
 
 // Approval tokens stay in the extra for as long as the setting holds them (SET LOCAL ends
 // with the transaction).
-void assign_approval_token(const char *, void *extra) { approvals::set_presented(static_cast<const char *>(extra)); }
+void assign_approval_token(const char *, void *extra) { presented_approval_tokens = static_cast<const char *>(extra); }
 
 // Plain-data island: whether `list` is valid for `parse`, and if not the unknown name and
 // the valid ones.
@@ -198,6 +218,7 @@ bool check_protected(char **newval, void **, GucSource)
 
 void assign_protected(const char *newval, void *)
 {
+    policy_generation++;
     try {
         ProtectedParse parsed = parse_protected_ops(newval != nullptr ? newval : "");
         protected_automatic = parsed.automatic;
@@ -207,7 +228,7 @@ void assign_protected(const char *newval, void *)
     }
 }
 
-bool check_audit(char **newval, void **, GucSource source)
+bool check_audit(char **newval, void **, GucSource)
 {
     static char bad[128];
     static char names[256];
@@ -215,16 +236,13 @@ bool check_audit(char **newval, void **, GucSource source)
         GUC_check_errdetail("Unknown event class \"%s\"; the classes are: %s, or all, none, auto.", bad, names);
         return false;
     }
-    // A superuser narrowing the audit in a session is itself audited (set_config() as much
-    // as SET), before it takes effect.
-    if (source == PGC_S_SESSION && IsTransactionState())
-        audit::setting_changed("redline.audit", *newval);
     return true;
 }
 
 void assign_audit(const char *newval, void *)
 {
     audit_generation++;
+    policy_generation++;
     try {
         AuditParse parsed = parse_audit_events(newval != nullptr ? newval : "");
         audit_automatic = parsed.automatic || !parsed.ok;
@@ -235,6 +253,14 @@ void assign_audit(const char *newval, void *)
 }
 
 } // namespace
+
+char *take_session_token()
+{
+    char *token = waiting_session_token;
+    waiting_session_token = nullptr;
+    session_token_waiting = false;
+    return token;
+}
 
 unsigned audit_events(bool exempt)
 {
@@ -338,7 +364,7 @@ void define()
     DefineCustomIntVariable(
         "redline.max_rows", "Most rows one statement of a non-exempt role may change without a stated count.",
         "-1 takes the environment's default (production 1000, staging 10000); 0 turns the budget off.",
-        &max_rows_setting, -1, -1, INT_MAX, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+        &max_rows_setting, -1, -1, INT_MAX, PGC_SUSET, 0, nullptr, note_policy_int, nullptr);
 
     DefineCustomIntVariable(
         "redline.expect_rows", "The exact row count the next data-changing statement must have.",
@@ -370,19 +396,19 @@ void define()
         "Largest table an ALTER TABLE may rewrite or scan (or CREATE INDEX build on) without "
         "approval.",
         "-1 takes the environment's default (production 100MB, elsewhere 0); 0 turns the check off.",
-        &max_rewrite_size_setting, -1, -1, INT_MAX, PGC_SIGHUP, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+        &max_rewrite_size_setting, -1, -1, INT_MAX, PGC_SIGHUP, GUC_UNIT_KB, nullptr, note_policy_int, nullptr);
 
     DefineCustomIntVariable("redline.ddl_lock_timeout", "lock_timeout for DDL, unless the session set a shorter one.",
                             "-1 takes the environment's default (production 5s, elsewhere 0); 0 turns it off.",
-                            &ddl_lock_timeout_setting, -1, -1, INT_MAX, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
-                            nullptr);
+                            &ddl_lock_timeout_setting, -1, -1, INT_MAX, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
+                            note_policy_int, nullptr);
 
     DefineCustomEnumVariable(
         "redline.recycle_bin",
         "An approved DROP TABLE moves the table to schema redline_recycle instead of destroying it.",
         "auto takes the environment's default (on in production). Also keeps the values of a "
         "dropped column there.",
-        &recycle_bin_setting, -1, switch_options, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+        &recycle_bin_setting, -1, switch_options, PGC_SIGHUP, 0, nullptr, note_policy_int, nullptr);
 
     DefineCustomStringVariable(
         "redline.approval_token",
@@ -395,13 +421,13 @@ void define()
 
     DefineCustomIntVariable("redline.token_max_ttl", "Longest lifetime (exp - iat) a session token may have.",
                             "A token minted for longer is refused, however valid its signature.", &token_max_ttl, 3600,
-                            10, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr, nullptr);
+                            10, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr, note_policy_int, nullptr);
 
     DefineCustomStringVariable(
         "redline.strong_auth_methods",
         "Authentication methods (RFC 8176 amr values) a session token must carry one of.",
         "Empty accepts any method. Example: 'fpt,face,hwk' demands a fingerprint, a face or a hardware key.",
-        &strong_auth_methods, "", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+        &strong_auth_methods, "", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, note_policy_string, nullptr);
 
     DefineCustomStringVariable(
         "redline.audit", "Which events redline.audit_log records.",
@@ -413,7 +439,7 @@ void define()
     DefineCustomBoolVariable("redline.audit_parameters",
                              "Whether audit rows include the values bound to a statement's parameters.",
                              "Off by default: parameter values often carry personal data.", &audit_parameters, false,
-                             PGC_SUSET, 0, nullptr, nullptr, nullptr);
+                             PGC_SUSET, 0, nullptr, note_policy_bool, nullptr);
 
     DefineCustomStringVariable(
         "redline.audit_database",
@@ -431,7 +457,7 @@ void define()
                             "How long a session waits for the audit writer to make an event durable.",
                             "Refusals, failed logins and rolled-back attempts wait until their row is committed, at "
                             "most this long; then the event goes to the server log.",
-                            &audit_wait_ms, 2000, 0, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+                            &audit_wait_ms, 2000, 0, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, note_policy_int, nullptr);
 
     DefineCustomStringVariable("redline.cluster_id", "This cluster's system identifier, as tokens carry it (cid).",
                                nullptr, &cluster_id_setting, "", PGC_INTERNAL, GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,

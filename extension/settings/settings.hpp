@@ -25,6 +25,16 @@ extern int audit_wait_ms;
 extern char *audit_database;    // PGC_POSTMASTER
 extern int audit_queue_size;    // PGC_POSTMASTER, in events
 extern uint64 audit_generation; // advances when what audit_events() answers may change
+// Advances whenever any policy setting changes (SET, RESET, set_config(), a function's SET
+// clause, a reload, a transaction's end): caches of what the policy decides compare it.
+extern uint64 policy_generation;
+
+// A session token presented with SET, set_config() or PGOPTIONS waits here until the write
+// lock takes it (malloc'd: the taker wipes and frees it).
+extern bool session_token_waiting;
+char *take_session_token();
+// The approval tokens presented (redline.approval_token), as the setting holds them.
+extern const char *presented_approval_tokens;
 
 // Effective policy.
 Environment current_environment();

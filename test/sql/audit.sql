@@ -75,6 +75,22 @@ RESET redline.audit;
 SELECT event, decision, statement, reason
   FROM redline.audit_log WHERE id > :mark AND event NOT IN ('seal', 'connect', 'disconnect') ORDER BY id;
 
+-- Every change of a policy setting is recorded, however it is made: set_config(), SET LOCAL,
+-- a function's SET clause (each time it takes effect), RESET.
+SELECT coalesce(max(id), 0) AS mark FROM redline.audit_log \gset
+SELECT set_config('redline.exempt_roles', 'nobody_here', false);
+SELECT set_config('redline.max_rows', '5', true);
+BEGIN;
+SET LOCAL redline.require_where = off;
+COMMIT;
+CREATE FUNCTION audit_relaxed() RETURNS int LANGUAGE sql SET redline.max_rows = 0 AS 'SELECT 1';
+SELECT audit_relaxed();
+DO $$ BEGIN PERFORM set_config('redline.audit_parameters', 'on', false); END $$;
+RESET redline.exempt_roles;
+RESET redline.audit_parameters;
+SELECT event, statement, reason
+  FROM redline.audit_log WHERE id > :mark AND event = 'policy_change' ORDER BY id;
+
 -- Nobody changes the audit log but redline, superusers included.
 UPDATE redline.audit_log SET statement = 'tampered' WHERE id = :mark;
 DELETE FROM redline.audit_log WHERE id = :mark;
