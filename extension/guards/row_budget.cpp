@@ -142,23 +142,27 @@ void add(Counts *c, const Write &w, uint64 rows, bool literal, MemoryContext cxt
     }
 }
 
-// ---- Data-modifying WITH queries: counted as their ModifyTable consumes rows ----
+// ---- ModifyTables the executor does not count ----
+// es_processed counts the rows of the one ModifyTable that sets the command tag. A
+// data-modifying WITH query, and a rule's action (INSERT INTO log ... for each UPDATE, or a DO
+// INSTEAD action of another command than the statement's), are counted as their ModifyTable
+// consumes rows: one input tuple per row to change.
 
-struct WithQuery {
-    WithQuery *next;
+struct Uncounted {
+    Uncounted *next;
     const EState *estate;
-    PlanState *source; // the ModifyTable's input: one tuple per row to change
+    PlanState *source;
     ExecProcNodeMtd source_real;
     Write write;
     uint64 rows;
 };
 
-// Those of every query now running; each unlinks itself when its query's memory goes.
-WithQuery *with_queries = nullptr;
+// Those of every query now running; they unlink themselves when their query's memory goes.
+Uncounted *uncounted = nullptr;
 
-void forget_with_queries(void *arg)
+void forget_uncounted(void *arg)
 {
-    for (WithQuery **p = &with_queries; *p != nullptr;) {
+    for (Uncounted **p = &uncounted; *p != nullptr;) {
         if ((*p)->estate == arg)
             *p = (*p)->next;
         else
@@ -168,54 +172,58 @@ void forget_with_queries(void *arg)
 
 TupleTableSlot *counting_exec(PlanState *source)
 {
-    WithQuery *query = with_queries;
-    while (query->source != source)
-        query = query->next;
-    TupleTableSlot *slot = query->source_real(source);
+    Uncounted *write = uncounted;
+    while (write->source != source)
+        write = write->next;
+    TupleTableSlot *slot = write->source_real(source);
     if (!TupIsNull(slot))
-        query->rows++;
+        write->rows++;
     return slot;
 }
 
-void watch_with_queries(QueryDesc *qd)
+bool watch(EState *estate, ModifyTableState *mts)
+{
+    PlanState *source = outerPlanState(mts);
+    if (source == nullptr)
+        return false;
+    auto *write = static_cast<Uncounted *>(MemoryContextAllocZero(estate->es_query_cxt, sizeof(Uncounted)));
+    write->estate = estate;
+    write->source = source;
+    write->source_real = source->ExecProcNodeReal;
+    write->write = describe(mts);
+    write->next = uncounted;
+    uncounted = write;
+    // ExecProcNodeFirst installs ExecProcNodeReal on the first call.
+    source->ExecProcNodeReal = counting_exec;
+    if (source->ExecProcNode == write->source_real)
+        source->ExecProcNode = counting_exec;
+    return true;
+}
+
+void watch_uncounted(QueryDesc *qd)
 {
     EState *estate = qd->estate;
-    MemoryContext cxt = estate->es_query_cxt;
     bool watching = false;
+    // Every ModifyTable that does not set the tag is listed there (ExecInitModifyTable).
     ListCell *lc;
-    foreach (lc, estate->es_auxmodifytables) {
-        auto *mts = static_cast<ModifyTableState *>(lfirst(lc));
-        PlanState *source = outerPlanState(mts);
-        if (source == nullptr)
-            continue;
-        auto *query = static_cast<WithQuery *>(MemoryContextAllocZero(cxt, sizeof(WithQuery)));
-        query->estate = estate;
-        query->source = source;
-        query->source_real = source->ExecProcNodeReal;
-        query->write = describe(mts);
-        query->next = with_queries;
-        with_queries = query;
-        watching = true;
-        // ExecProcNodeFirst installs ExecProcNodeReal on the first call.
-        source->ExecProcNodeReal = counting_exec;
-        if (source->ExecProcNode == query->source_real)
-            source->ExecProcNode = counting_exec;
-    }
+    foreach (lc, estate->es_auxmodifytables)
+        watching |= watch(estate, static_cast<ModifyTableState *>(lfirst(lc)));
     if (watching) {
+        MemoryContext cxt = estate->es_query_cxt;
         auto *cb = static_cast<MemoryContextCallback *>(MemoryContextAllocZero(cxt, sizeof(MemoryContextCallback)));
-        cb->func = forget_with_queries;
+        cb->func = forget_uncounted;
         cb->arg = estate;
         MemoryContextRegisterResetCallback(cxt, cb);
     }
 }
 
-void add_with_queries(Counts *c, const EState *estate, MemoryContext cxt)
+void add_uncounted(Counts *c, const EState *estate, MemoryContext cxt)
 {
-    for (WithQuery *query = with_queries; query != nullptr; query = query->next) {
-        if (query->estate != estate)
+    for (Uncounted *write = uncounted; write != nullptr; write = write->next) {
+        if (write->estate != estate)
             continue;
-        add(c, query->write, query->rows, false, cxt);
-        query->rows = 0;
+        add(c, write->write, write->rows, false, cxt);
+        write->rows = 0;
     }
 }
 
@@ -422,10 +430,11 @@ void settle_alone(const QueryDesc *qd, const ModifyTableState *mts, CommandId st
 
 void account(Tally *tally, const QueryDesc *qd, bool client)
 {
-    if (const ModifyTableState *mts = main_write(qd))
+    const ModifyTableState *mts = main_write(qd);
+    if (mts != nullptr && mts->canSetTag)
         add(&tally->counts, describe(mts), qd->estate->es_processed, client && inserts_literal_rows(qd), tally->cxt);
-    if (qd->plannedstmt->hasModifyingCTE)
-        add_with_queries(&tally->counts, qd->estate, tally->cxt);
+    if (uncounted != nullptr)
+        add_uncounted(&tally->counts, qd->estate, tally->cxt);
 }
 
 // A COMMIT (also one inside a procedure) settles what is still counted in its transaction:
@@ -446,14 +455,19 @@ void at_xact_event(XactEvent event, void *)
     }
 }
 
-const PlannedStmt *last_query(Portal portal)
+// The portal's last plannable query (it settles the statement), and the command the client
+// sent: the query that sets the command tag (a rule's actions are queries of the same portal).
+const PlannedStmt *last_query(Portal portal, CmdType *command)
 {
     const PlannedStmt *last = nullptr;
     ListCell *lc;
     foreach (lc, portal->stmts) {
         auto *stmt = lfirst_node(PlannedStmt, lc);
-        if (stmt->commandType != CMD_UTILITY)
-            last = stmt;
+        if (stmt->commandType == CMD_UTILITY)
+            continue;
+        last = stmt;
+        if (stmt->canSetTag)
+            *command = stmt->commandType;
     }
     return last;
 }
@@ -472,7 +486,9 @@ void begin_query(const QueryDesc *qd)
     if (portal != nullptr && running != nullptr && running->portal == portal && running->utility == nullptr)
         return;
     if (portal != nullptr) {
-        open_statement(portal, last_query(portal), nullptr, qd->operation);
+        CmdType command = qd->operation;
+        const PlannedStmt *last = last_query(portal, &command);
+        open_statement(portal, last, nullptr, command);
         return;
     }
     // Outside any client statement: one count for the transaction.
@@ -494,8 +510,8 @@ void on_start(QueryDesc *qd, int eflags)
         return;
     if (statement_depth == 0)
         begin_query(qd);
-    if (qd->plannedstmt->hasModifyingCTE && settings::active())
-        watch_with_queries(qd);
+    if (qd->estate->es_auxmodifytables != NIL && settings::active())
+        watch_uncounted(qd);
 }
 
 void on_run(QueryDesc *qd)
@@ -521,7 +537,7 @@ void on_finish(QueryDesc *qd)
         return;
     const PlannedStmt *stmt = qd->plannedstmt;
     const ModifyTableState *mts = main_write(qd);
-    bool writes = mts != nullptr || stmt->hasModifyingCTE;
+    bool writes = mts != nullptr || qd->estate->es_auxmodifytables != NIL;
     if (statement_depth != 0) {
         if (!writes)
             return;
@@ -535,7 +551,7 @@ void on_finish(QueryDesc *qd)
         if (t->last == stmt)
             tally = t;
     bool last = tally != nullptr || (opening.open && opening.last == stmt);
-    if (tally == nullptr && last && !stmt->hasModifyingCTE) {
+    if (tally == nullptr && last && qd->estate->es_auxmodifytables == NIL) {
         opening.open = false;
         if (mts != nullptr)
             settle_alone(qd, mts, opening.cid);

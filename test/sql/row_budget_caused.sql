@@ -107,7 +107,23 @@ BEGIN;
 DECLARE held CURSOR WITH HOLD FOR SELECT delete_in_steps(1, 6);
 COMMIT;
 \echo :LAST_ERROR_SQLSTATE
--- Nothing above changed a row.
+-- A rule's action is a query of the same statement: 15 rows updated and 15 logged are 30.
+\c - :admin
+CREATE TABLE rc_ruled (id int PRIMARY KEY, v int NOT NULL DEFAULT 0);
+INSERT INTO rc_ruled SELECT generate_series(1, 40);
+CREATE TABLE rc_ruled_log (id int);
+CREATE RULE rc_ruled_log AS ON UPDATE TO rc_ruled DO ALSO INSERT INTO rc_ruled_log VALUES (NEW.id);
+CREATE VIEW rc_ruled_view AS SELECT * FROM rc_ruled;
+CREATE RULE rc_ruled_view_update AS ON UPDATE TO rc_ruled_view DO INSTEAD DELETE FROM items WHERE id BETWEEN OLD.id AND OLD.id + 4;
+GRANT ALL ON rc_ruled, rc_ruled_log, rc_ruled_view TO rc_human;
+\c - rc_human
+UPDATE rc_ruled SET v = 1 WHERE id <= 15;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE rc_ruled SET v = 1 WHERE id <= 10;
+-- A DO INSTEAD rule turning an UPDATE of a view into a DELETE elsewhere.
+UPDATE rc_ruled_view SET v = 1 WHERE id IN (1, 6, 11, 16, 21);
+\echo :LAST_ERROR_SQLSTATE
+-- Nothing above changed a row of items.
 SELECT count(*) AS items FROM items;
 
 -- Within the budget passes, and a stated count covers the whole statement.
@@ -147,6 +163,7 @@ ALTER DATABASE :"DBNAME" RESET redline.exempt_roles;
 REVOKE CREATE ON SCHEMA public FROM rc_human;
 DROP OWNED BY rc_human, rc_app CASCADE;
 DROP ROLE rc_human, rc_app;
-DROP TABLE items, notes;
+DROP VIEW rc_ruled_view;
+DROP TABLE items, notes, rc_ruled, rc_ruled_log;
 DROP FUNCTION delete_in_steps(int, int), delete_ten_with(int), delete_five(int);
 DROP PROCEDURE purge(int, int, int);
