@@ -97,10 +97,13 @@ uint64 rows_if_every_row_changed(const Target *target, CommandId start_cid, uint
         if (rel == nullptr)
             continue; // dropped since
         char kind = rel->rd_rel->relkind;
-        if (kind == RELKIND_RELATION && rel->rd_rel->relam == HEAP_TABLE_AM_OID)
-            every = every_row_of_heap(rel, snapshot, start_cid, changed, &seen);
-        else if (kind != RELKIND_PARTITIONED_TABLE)
-            every = false; // a foreign partition or another access method: cannot tell
+        // Another session's temporary child is never part of what this statement saw.
+        if (!RELATION_IS_OTHER_TEMP(rel)) {
+            if (kind == RELKIND_RELATION && rel->rd_rel->relam == HEAP_TABLE_AM_OID)
+                every = every_row_of_heap(rel, snapshot, start_cid, changed, &seen);
+            else if (kind != RELKIND_PARTITIONED_TABLE)
+                every = false; // a foreign partition or another access method: cannot tell
+        }
         relation_close(rel, NoLock);
         if (!every)
             break;
