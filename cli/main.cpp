@@ -1,7 +1,9 @@
-// Entry point of the redline CLI. Nothing escapes main(): every failure ends as one line on
-// stderr and an exit code, never as an abort with a core dump.
-#include "app.hpp"
-#include "commands.hpp"
+// Entry point of the redline CLI. Nothing escapes main(): parsing and the chosen subcommand
+// run inside run_guarded, where every failure ends as one line on stderr and an exit code.
+#include "app/app.hpp"
+#include "app/command_registry.hpp"
+#include "app/exit_guard.hpp"
+#include "commands/command_table.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -11,23 +13,23 @@
 
 int main(int argc, char **argv) noexcept
 {
-    // The handlers below use C stdio only: a throw from inside one would end in std::terminate.
+    using namespace redline::cli;
+    // Only building the command line can throw out here (out of memory, an option defined
+    // twice); C stdio only, so that the handlers below cannot throw again.
     try {
-        redline::cli::GlobalOptions options;
+        GlobalOptions global;
         CLI::App app;
-        redline::cli::define_app(app, options);
-        redline::cli::Commands commands;
-        redline::cli::define_commands(app, commands);
-        try {
+        define_app(app, global);
+        CommandRegistry commands(app);
+        register_commands(commands);
+        return run_guarded(app, global, [&] {
             app.parse(argc, argv);
-        } catch (const CLI::ParseError &e) {
-            return app.exit(e);
-        }
-        if (int code = redline::cli::run_chosen(commands, options); code >= 0)
-            return code;
-        // No subcommand chosen: show what there is rather than do nothing silently.
-        std::cout << app.help();
-        return 0;
+            if (std::optional<int> code = commands.run_chosen(global))
+                return *code;
+            // No subcommand chosen: show what there is rather than do nothing silently.
+            std::cout << app.help();
+            return 0;
+        });
     } catch (const std::exception &e) {
         std::fprintf(stderr, "redline: %s\n", e.what());
         return 1;

@@ -20,6 +20,8 @@ extern "C" {
 
 namespace redline::policy_watch {
 
+uint64 seen_generation = 0;
+
 namespace {
 
 // Settings a person sets for their own statement, not policy.
@@ -34,7 +36,6 @@ struct Seen {
 Seen seen[max_settings];
 int nseen = 0;
 bool baseline_taken = false;
-uint64 seen_generation = 0;
 
 enum class Moment { between_statements, statement_end, function_clause };
 
@@ -131,17 +132,17 @@ bool due() { return seen_generation != settings::policy_generation && IsTransact
 
 } // namespace
 
-void statement_starts()
+void look_between_statements()
 {
-    if (likely(!due()))
+    if (!due())
         return;
     seen_generation = settings::policy_generation;
     look(Moment::between_statements, true, nullptr);
 }
 
-void statement_ends()
+void look_after_statement()
 {
-    if (likely(!due()))
+    if (!due())
         return;
     seen_generation = settings::policy_generation;
     look(Moment::statement_end, true, nullptr);

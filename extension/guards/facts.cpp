@@ -166,6 +166,7 @@ StatementFacts of_query(Phase phase, Query *query)
 {
     StatementFacts f = base(phase);
     f.query = query;
+    f.writes = query_writes(query);
     return f;
 }
 
@@ -178,7 +179,8 @@ StatementFacts of_executor(QueryDesc *qd, int eflags)
     // The relations it writes or locks rows of; a plain read names none (the common case
     // costs one test).
     PlannedStmt *ps = qd->plannedstmt;
-    if (ps->commandType != CMD_SELECT || ps->hasModifyingCTE || ps->rowMarks != NIL) {
+    f.writes = ps->commandType != CMD_SELECT || ps->hasModifyingCTE || ps->rowMarks != NIL;
+    if (f.writes) {
         ListCell *lc;
         foreach (lc, ps->rtable) {
             auto *rte = lfirst_node(RangeTblEntry, lc);
@@ -197,6 +199,7 @@ StatementFacts of_utility(PlannedStmt *pstmt, bool subcommand)
     f.stmt = pstmt->utilityStmt;
     f.tag = nodeTag(f.stmt);
     f.subcommand = subcommand;
+    f.writes = true; // judged by its kind, not by whether it names a table
     f.setting = setting_named(f.stmt);
     collect_utility_targets(f);
     return f;
@@ -206,6 +209,7 @@ StatementFacts of_function(Oid function)
 {
     StatementFacts f = base(Phase::function);
     f.function = function;
+    f.writes = true; // what a function does is known only by its kind
     return f;
 }
 

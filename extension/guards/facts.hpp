@@ -34,6 +34,7 @@ struct StatementFacts {
     Phase phase;
     int depth;   // statement_depth: 0 for the statement the client sent
     bool locked; // the write lock is in force for this statement (session_lock::locked())
+    bool writes; // it may change something: not a plain read (no FOR UPDATE, no data-modifying WITH)
 
     // analyzed, planned
     Query *query;
@@ -61,6 +62,12 @@ struct StatementFacts {
 };
 
 namespace facts {
+
+// A plain read: a SELECT without FOR UPDATE/SHARE and without a data-modifying WITH.
+inline bool query_writes(const Query *query)
+{
+    return query->commandType != CMD_SELECT || query->hasModifyingCTE || query->rowMarks != NIL;
+}
 
 StatementFacts of_query(Phase phase, Query *query);
 StatementFacts of_executor(QueryDesc *qd, int eflags);

@@ -12,4 +12,8 @@ namespace redline::guards {
 // otherwise the strongest way to run that any guard asked for (lifted, bootstrap), or allow.
 Verdict judge(const StatementFacts &facts);
 
+// Whether any guard of this phase is asked about a statement that changes nothing: when
+// none is, a hook skips gathering facts for a plain read (the common statement).
+bool judges_reads(Phase phase);
+
 } // namespace redline::guards

@@ -207,20 +207,25 @@ bool compares_column_with_value(Node *node, Index target)
     return (is_target_column(left) && is_value(right)) || (is_value(left) && is_target_column(right));
 }
 
+bool obviously_restricts_one(Node *cond, Index target)
+{
+    if (compares_column_with_value(cond, target))
+        return true;
+    if (is_andclause(cond)) {
+        ListCell *arm;
+        foreach (arm, castNode(BoolExpr, cond)->args)
+            if (compares_column_with_value(static_cast<Node *>(lfirst(arm)), target))
+                return true;
+    }
+    return false;
+}
+
 bool obviously_restricts(List *conds, Index target)
 {
     ListCell *lc;
-    foreach (lc, conds) {
-        auto *cond = static_cast<Node *>(lfirst(lc));
-        if (compares_column_with_value(cond, target))
+    foreach (lc, conds)
+        if (obviously_restricts_one(static_cast<Node *>(lfirst(lc)), target))
             return true;
-        if (is_andclause(cond)) {
-            ListCell *arm;
-            foreach (arm, castNode(BoolExpr, cond)->args)
-                if (compares_column_with_value(static_cast<Node *>(lfirst(arm)), target))
-                    return true;
-        }
-    }
     return false;
 }
 
@@ -271,6 +276,11 @@ PgRefusal *check_one(Query *q, bool in_with)
     switch (q->commandType) {
     case CMD_UPDATE:
     case CMD_DELETE: {
+        // The common shape, "WHERE target.column <op> value [AND …]", settled without
+        // collecting or folding anything.
+        Node *where = q->jointree != nullptr ? q->jointree->quals : nullptr;
+        if (where != nullptr && obviously_restricts_one(where, q->resultRelation))
+            return nullptr;
         List *conds = NIL;
         collect_conditions(reinterpret_cast<Node *>(q->jointree), &conds);
         WhereFlaw flaw = judge_condition(q, conds, nullptr);

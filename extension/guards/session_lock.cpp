@@ -29,8 +29,6 @@ namespace {
 
 char *pending_token = nullptr; // malloc'd, wiped before it is freed
 bool banner_done = false;
-uint64 subject_generation = 0; // the policy_generation subject_verdict was decided at
-bool subject_verdict = false;
 int64 until = 0;
 char key_id[64];
 char methods[96];
@@ -84,10 +82,11 @@ bool *audit_confirm_due = &audit::confirm_due;
 // leaves its backend type unset).
 bool client_backend() { return MyBackendType == B_BACKEND || MyBackendType == B_WAL_SENDER || !IsUnderPostmaster; }
 
-bool subject()
+uint64 subject_generation = 0;
+bool subject_verdict = false;
+
+bool subject_slow()
 {
-    if (likely(subject_generation == settings::policy_generation))
-        return subject_verdict;
     if (!IsTransactionState())
         return false; // exemption is looked up in the catalog; asked again inside one
     subject_verdict = settings::active() && client_backend() && settings::require_token() != TokenRequirement::none &&
@@ -99,7 +98,7 @@ bool subject()
 // An unlock ends at the token's expiry, also in the middle of a statement: each write, each
 // statement of a procedure and each function about to run asks again (time() is a vDSO
 // call, no system call).
-bool locked()
+bool locked_slow()
 {
     if (bootstrap_depth > 0 || !subject())
         return false;

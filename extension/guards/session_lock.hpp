@@ -16,7 +16,13 @@ namespace redline::session_lock {
 // session, a role not in redline.exempt_roles, require_token not none. Decided once and
 // kept until a policy setting changes (settings::policy_generation), so an exempt session's
 // statements pay one comparison.
-bool subject();
+extern uint64 subject_generation; // the policy_generation subject_verdict was decided at
+extern bool subject_verdict;
+bool subject_slow();
+inline bool subject()
+{
+    return likely(subject_generation == settings::policy_generation) ? subject_verdict : subject_slow();
+}
 
 // A session a person or application opened (a backend, a walsender, or postgres --single),
 // not a worker.
@@ -24,7 +30,14 @@ bool client_backend();
 
 // True when the lock is in force for the current statement: subject(), not unlocked (or
 // the unlock expired), and not inside redline's own CREATE/ALTER EXTENSION.
-bool locked();
+bool locked_slow();
+inline bool locked()
+{
+    // An exempt session's answer is one comparison away.
+    if (likely(subject_generation == settings::policy_generation) && !subject_verdict)
+        return false;
+    return locked_slow();
+}
 
 // locked() under redline.require_token = connect.
 bool gated();

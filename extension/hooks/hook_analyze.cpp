@@ -39,9 +39,12 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
         audit_statement::analyzed(pstate->p_sourcetext, query->stmt_location, query->stmt_len);
     // EXPLAIN passes the statement it explains through this hook again; only EXPLAIN
     // ANALYZE executes it.
-    StatementFacts facts = facts::of_query(Phase::analyzed, query);
-    facts.explain_only = in_plain_explain();
-    enforce(guards::judge(facts));
+    static const bool judges_reads = guards::judges_reads(Phase::analyzed);
+    if (judges_reads || facts::query_writes(query)) {
+        StatementFacts facts = facts::of_query(Phase::analyzed, query);
+        facts.explain_only = in_plain_explain();
+        enforce(guards::judge(facts));
+    }
 }
 
 } // namespace

@@ -15,9 +15,12 @@ planner_hook_type prev_planner = nullptr;
 
 PlannedStmt *redline_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo params)
 {
-    StatementFacts facts = facts::of_query(Phase::planned, parse);
-    facts.explain_only = in_plain_explain();
-    enforce(guards::judge(facts));
+    static const bool judges_reads = guards::judges_reads(Phase::planned);
+    if (judges_reads || facts::query_writes(parse)) {
+        StatementFacts facts = facts::of_query(Phase::planned, parse);
+        facts.explain_only = in_plain_explain();
+        enforce(guards::judge(facts));
+    }
     if (prev_planner != nullptr)
         return prev_planner(parse, query_string, cursor_options, params);
     return standard_planner(parse, query_string, cursor_options, params);

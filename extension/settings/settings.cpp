@@ -269,18 +269,29 @@ unsigned audit_events(bool exempt)
 
 Environment current_environment() { return static_cast<Environment>(environment); }
 
-bool require_where()
+namespace {
+bool compute_require_where()
 {
     if (require_where_setting >= 0)
         return require_where_setting == 1;
     return environment_defaults(current_environment()).require_where;
 }
 
-int max_rows()
+int compute_max_rows()
 {
     if (max_rows_setting >= 0)
         return max_rows_setting;
     return environment_defaults(current_environment()).max_rows;
+}
+} // namespace
+
+Effective effective{0, true, 1000};
+
+void refresh_effective()
+{
+    effective.require_where = compute_require_where();
+    effective.max_rows = compute_max_rows();
+    effective.generation = policy_generation;
 }
 
 const char *color()
@@ -331,7 +342,6 @@ bool recycle_bin()
 
 unsigned protected_ops() { return protected_automatic ? default_protected_ops(current_environment()) : protected_mask; }
 
-bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
 
 void define()
 {

@@ -6,6 +6,8 @@
 
 extern "C" {
 #include "postgres.h"
+#include "access/parallel.h"
+#include "miscadmin.h"
 }
 
 namespace redline::settings {
@@ -38,8 +40,26 @@ extern const char *presented_approval_tokens;
 
 // Effective policy.
 Environment current_environment();
-bool require_where();
-int max_rows();
+// Derived once per change of policy (policy_generation), read on every statement.
+struct Effective {
+    uint64 generation;
+    bool require_where;
+    int max_rows;
+};
+extern Effective effective;
+void refresh_effective();
+inline bool require_where()
+{
+    if (unlikely(effective.generation != policy_generation))
+        refresh_effective();
+    return effective.require_where;
+}
+inline int max_rows()
+{
+    if (unlikely(effective.generation != policy_generation))
+        refresh_effective();
+    return effective.max_rows;
+}
 const char *color();
 TokenRequirement require_token();
 unsigned protected_ops(); // ProtectedOp bits in force
@@ -56,6 +76,6 @@ unsigned audit_events(bool exempt);
 void report_derived_color();
 
 // True while redline enforces anything in this backend.
-bool active();
+inline bool active() { return enforce && !IsBinaryUpgrade && !IsParallelWorker(); }
 
 } // namespace redline::settings

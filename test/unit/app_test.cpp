@@ -1,6 +1,6 @@
 // Tests the global options of the redline command line as main() parses them, without
 // starting a process for each case.
-#include "app.hpp"
+#include "app/app.hpp"
 
 #include <CLI/CLI.hpp>
 #include <gtest/gtest.h>

@@ -1,9 +1,9 @@
 // The CLI's side of approvals, in-process: the claims of a minted approval (checked with
 // the server's own check), its lifetime, and what is refused before anything is signed —
 // an unknown operation, an object the server would never name so, approving for oneself.
-#include "approval_target.hpp"
-#include "mint_token.hpp"
-#include "presence.hpp"
+#include "approvals/target.hpp"
+#include "presence/methods.hpp"
+#include "signing/mint_token.hpp"
 
 #include <keys.hpp>
 #include <paserk.hpp>

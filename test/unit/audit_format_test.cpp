@@ -1,7 +1,7 @@
 // The outputs of redline audit: CSV as RFC 4180 writes it, JSON lines that stay valid whatever
 // the server stored (control characters, non-ASCII, bytes that are not UTF-8), and a table
 // that no statement can use to repaint the auditor's terminal.
-#include "audit_format.hpp"
+#include "audit/format.hpp"
 
 #include <nlohmann/json.hpp>
 

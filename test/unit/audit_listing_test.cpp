@@ -1,6 +1,6 @@
 // What redline audit lists: the nine event classes and their validation, and the listing's
 // SQL, whose filters travel as parameters and never as part of the statement.
-#include "audit_listing.hpp"
+#include "audit/listing.hpp"
 
 #include <gtest/gtest.h>
 

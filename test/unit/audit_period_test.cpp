@@ -1,6 +1,6 @@
 // The periods redline audit --since and --burst-within read: units from minutes to weeks,
 // largest first, and nothing that could be misread (bare numbers, seconds, zero).
-#include "audit_period.hpp"
+#include "audit/period.hpp"
 
 #include <gtest/gtest.h>
 

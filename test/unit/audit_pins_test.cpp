@@ -1,7 +1,7 @@
 // Lane heads pinned by redline audit --verify: the file survives a save and a load unchanged,
 // is private (0600, replaced atomically), refuses what it does not understand, and the
 // comparison finds each way a pinned head can disappear.
-#include "audit_pins.hpp"
+#include "audit/pins.hpp"
 
 #include <gtest/gtest.h>
 

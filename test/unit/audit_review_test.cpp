@@ -1,6 +1,6 @@
 // The review's parts that need no server: the deployment windows applied to the writes the
 // server sends, the questions' parameters, and one JSON object per finding.
-#include "audit_review.hpp"
+#include "audit/review.hpp"
 
 #include <nlohmann/json.hpp>
 

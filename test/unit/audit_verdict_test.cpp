@@ -1,6 +1,6 @@
 // What redline audit --verify says: each problem verify_audit() reports, in words that name
 // the row and say what to do, and the report's exit-worthy summary and JSON.
-#include "audit_verdict.hpp"
+#include "audit/verdict.hpp"
 
 #include <nlohmann/json.hpp>
 

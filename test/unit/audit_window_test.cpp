@@ -1,7 +1,7 @@
 // Deployment windows: how they are read (and refused, with a message that says how to write
 // them) and which moments they hold, at their edges: the end minute, midnight, a day range
 // that wraps past Sunday and a time range that runs past midnight.
-#include "audit_window.hpp"
+#include "audit/window.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // psql's place as a child: its exit status passed through, 128 + a signal that ended it,
 // Ctrl-C ignored by the parent, SIGTERM passed on, the environment given and then wiped.
-#include "child_process.hpp"
+#include "terminal/child_process.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Resolving a profile offline in libpq's order: the DSN or service, the service file's
 // section, the PG* variables, the defaults; each value with where it came from.
-#include "connection_facts.hpp"
+#include "profiles/connection_facts.hpp"
 
 #include <gtest/gtest.h>
 

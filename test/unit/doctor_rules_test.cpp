@@ -1,6 +1,6 @@
 // redline doctor's rules over plain facts: what each one finds, its severity, what it says
 // to do, and what it leaves alone.
-#include "doctor_rules.hpp"
+#include "profiles/doctor_rules.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The statement redline enroll prints and runs: every value a SQL literal that stays one
 // value whatever it holds, the label a key file carries, and the advice after a refusal.
-#include "enroll_command.hpp"
-#include "sql_literal.hpp"
+#include "commands/enroll.hpp"
+#include "sql/literal.hpp"
 
 #include <gtest/gtest.h>
 

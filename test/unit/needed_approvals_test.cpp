@@ -1,7 +1,7 @@
 // Reading the server's refusal into `redline approve` commands: the refusals are produced by
 // the extension's own wording code, so a change of wording that the CLI no longer reads
 // fails here, not in front of a person.
-#include "needed_approvals.hpp"
+#include "approvals/needed.hpp"
 
 #include <refusal.hpp>
 

@@ -1,6 +1,6 @@
 // Tests when the CLI colours its output (--color, NO_COLOR, TERM=dumb, a terminal or not)
 // and which colour each environment is painted with.
-#include "palette.hpp"
+#include "terminal/palette.hpp"
 
 #include <fmt/color.h>
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 // What a PAM service proves, read from real service files in a directory of the test's own:
 // the module table, the rule for stacks that offer a choice, and libpam's file syntax
 // (comments, continued lines, brackets, includes).
-#include "pam_service.hpp"
+#include "presence/pam_service.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The password file read by libpq's rules: fields, escapes, wildcards, comments, and which
 // line serves a connection (the first that matches). Passwords are never kept.
-#include "pgpass.hpp"
+#include "profiles/pgpass.hpp"
 
 #include <gtest/gtest.h>
 

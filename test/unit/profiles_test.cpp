@@ -1,6 +1,6 @@
 // Profiles in-process: config.toml survives a save and load unchanged, is written 0600, and
 // loading refuses anything it does not understand or that redline must never hold.
-#include "profiles.hpp"
+#include "profiles/profile.hpp"
 
 #include <keys.hpp>
 #include <paserk.hpp>

@@ -1,7 +1,7 @@
 // The psql that redline connect starts: its arguments (AUTOCOMMIT off only in production,
 // the prompts, what follows "--"), where the token goes (PGOPTIONS, never argv), and how
 // psql is found.
-#include "psql_command.hpp"
+#include "terminal/psql_command.hpp"
 
 #include <gtest/gtest.h>
 

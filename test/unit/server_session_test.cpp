@@ -1,6 +1,6 @@
 // How redline connect reads the server's lock settings when redline.status() is not there:
 // "auto" per environment, and redline.exempt_roles as the server splits it.
-#include "server_session.hpp"
+#include "server/session.hpp"
 
 #include <gtest/gtest.h>
 

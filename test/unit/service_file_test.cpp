@@ -1,6 +1,6 @@
 // pg_service.conf as libpq reads it: sections, keyword=value lines, comments, and which file
 // defines a service when both the user's and the system's do.
-#include "service_file.hpp"
+#include "profiles/service_file.hpp"
 
 #include <gtest/gtest.h>
 

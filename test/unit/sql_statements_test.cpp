@@ -1,7 +1,7 @@
 // Cutting a script into statements: semicolons inside quotes, comments, parentheses and
 // function bodies do not end one; transaction control and DROP DATABASE are recognised
 // behind comments and in any case.
-#include "sql_statements.hpp"
+#include "sql/statements.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // What redline status prints from the server's answer: the aligned listing, colours only when
 // asked for, the JSON for scripts, and the environment check.
-#include "status_command.hpp"
+#include "commands/status.hpp"
 
 #include <nlohmann/json.hpp>
 

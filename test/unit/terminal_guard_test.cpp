@@ -1,7 +1,7 @@
 // The background query against a pseudo-terminal whose other end plays the terminal: one
 // that answers, one that knows only device attributes, one that says nothing; the line
 // settings are put back in every case.
-#include "terminal_guard.hpp"
+#include "terminal/guard.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // What redline connect does to a terminal per environment and colour: the background and
 // title sequences, the restore sequences, psql's prompts and AUTOCOMMIT, with and without
 // colour; and reading a terminal's answer to the background query.
-#include "terminal_paint.hpp"
+#include "terminal/paint.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // The CLI's side of session tokens, in-process: --ttl values, the claims and key id of a
 // minted token (checked with the server's own check), what each auth method records, the
 // typed confirmation, and which key a profile signs with.
-#include "key_files.hpp"
-#include "mint_token.hpp"
-#include "presence.hpp"
-#include "profiles.hpp"
-#include "signing_key.hpp"
+#include "presence/methods.hpp"
+#include "profiles/key_files.hpp"
+#include "profiles/profile.hpp"
+#include "signing/key.hpp"
+#include "signing/mint_token.hpp"
 
 #include <keys.hpp>
 #include <paserk.hpp>
