@@ -39,9 +39,27 @@ struct WriteShape {
 
 Refusal refuse_unqualified_write(const WriteShape &shape);
 
-// Row budget (rule 4, redline.max_rows and redline.expect_rows).
-Refusal refuse_row_budget(const char *command, const char *relation, std::uint64_t rows, int max_rows);
-Refusal refuse_row_count_mismatch(const char *command, const char *relation, std::uint64_t rows, std::int64_t expected);
+// Row budget (rule 4, redline.max_rows and redline.expect_rows). A statement's count is
+// everything it changed in permanent tables, whatever did it: its own rows, its WITH queries,
+// triggers, foreign-key cascades, the functions, DO blocks and procedures it ran.
+struct TableRows {
+    std::string table; // as PostgreSQL names it, unqualified
+    std::uint64_t rows;
+};
+struct ChangedRows {
+    const char *command;           // the statement the person ran: "UPDATE", "SELECT", "DO", "CALL"
+    std::uint64_t rows;            // the total
+    std::vector<TableRows> tables; // where, largest first; a refusal names the first three
+};
+Refusal refuse_row_budget(const ChangedRows &changed, int max_rows);
+Refusal refuse_row_count_mismatch(const ChangedRows &changed, std::int64_t expected);
+
+// Rule 4's semantic check of a WHERE clause: a statement that changed every row of a table of
+// more than small_table_rows rows, without a stated count. `statement_rows` is the statement's
+// whole count, the one to state.
+inline constexpr std::uint64_t small_table_rows = 10;
+Refusal refuse_every_row(const char *command, const char *table, std::uint64_t table_rows,
+                         std::uint64_t statement_rows);
 
 // Write lock and connect gate (rules 2 and 6, redline.require_token).
 struct LockContext {

@@ -1,6 +1,9 @@
 // Decides whether an UPDATE/DELETE/MERGE restricts its target rows. The condition is
 // constant-folded first (1=1, NOT false, 1=1 OR id=5 become TRUE), then judged: an
-// effective condition must, in every OR branch, name a column of the target.
+// effective condition must, in every OR branch, name a column of the target. This is the
+// early check, with the precise message, for the shapes syntax can see; a condition that
+// holds for every row by what it computes (id = id + 0, name LIKE '%') is caught after the
+// statement ran, by what it changed (every_row.hpp, settled by the row budget).
 #include "guard_where.hpp"
 #include "boundary.hpp"
 #include "refusal_pg.hpp"

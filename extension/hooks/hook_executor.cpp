@@ -43,8 +43,7 @@ void redline_executor_start(QueryDesc *qd, int eflags)
         prev_executor_start(qd, eflags);
     else
         standard_ExecutorStart(qd, eflags);
-    if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
-        row_budget::on_start(qd, eflags);
+    row_budget::on_start(qd, eflags);
     if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0)
         audit_statement::executor_started(qd);
 }
@@ -70,6 +69,7 @@ void call_finish(QueryDesc *qd)
 // redline's refusal.
 void redline_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
 {
+    row_budget::on_run(qd);
     int depth = statement_depth++;
     if (likely(!session_lock::locked())) {
         call_run(qd, direction, count, execute_once);
@@ -112,8 +112,7 @@ void redline_executor_finish(QueryDesc *qd)
         PG_END_TRY();
     }
     statement_depth = depth;
-    if ((qd->operation != CMD_SELECT || qd->plannedstmt->hasModifyingCTE) && settings::active())
-        row_budget::on_finish(qd);
+    row_budget::on_finish(qd);
     // After the row budget: a statement it rolls back is recorded as refused, not written.
     audit_statement::executor_finished(qd);
     if (statement_depth == 0)

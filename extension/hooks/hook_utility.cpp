@@ -11,6 +11,7 @@
 #include "hooks.hpp"
 #include "policy_watch.hpp"
 #include "recycle_bin.hpp"
+#include "row_budget.hpp"
 #include "session_lock.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
@@ -166,6 +167,7 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
     if (context == PROCESS_UTILITY_TOPLEVEL) {
         approvals::begin_statement();
         recycle_bin::forget_kept();
+        row_budget::utility_started(pstmt);
     }
     // DDL waits at most redline.ddl_lock_timeout for its lock, unless the session asked for
     // less: a DDL queued behind a long transaction would queue every query behind itself.
@@ -205,8 +207,10 @@ void process_utility(PlannedStmt *pstmt, const char *query_string, bool read_onl
         PG_END_TRY();
         AtEOXact_GUC(true, nest);
     }
-    // What the statement destroyed is approved, or the statement is refused before its
-    // transaction can commit.
+    // What the statement changed and destroyed is counted and approved, or the statement is
+    // refused before its transaction can commit.
+    if (context == PROCESS_UTILITY_TOPLEVEL)
+        row_budget::utility_finished(pstmt);
     approvals::settle(GetCommandTagName(CreateCommandTag(pstmt->utilityStmt)));
     recycle_bin::report_kept();
 }

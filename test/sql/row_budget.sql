@@ -1,6 +1,8 @@
 -- Rule 4's "SELECT count first": a non-exempt role's statement that changes more than
 -- redline.max_rows rows is rolled back (RL002); SET LOCAL redline.expect_rows = N lets
--- exactly N through, and a different count is rolled back too (RL003).
+-- exactly N through, and a different count is rolled back too (RL003). A statement's count
+-- is everything it changed in permanent tables: its own rows and what its triggers,
+-- cascades, WITH queries and functions changed (row_budget_caused has the ways in).
 \set SHOW_CONTEXT never
 SELECT current_user AS admin \gset
 CREATE ROLE rl_human LOGIN;
@@ -78,7 +80,8 @@ COMMIT;
 SET LOCAL redline.expect_rows = 7\; UPDATE ledger SET note = 'seven' WHERE id <= 7;
 SELECT count(*) AS seven FROM ledger WHERE note = 'seven';
 
--- the count is taken by the statement the user ran, not by a trigger inside it
+-- the count is taken by the statement the user ran, not by a trigger inside it, and it
+-- includes what the trigger wrote: 8 rows updated and 8 logged are 16 rows
 CREATE TABLE ledger_trail (id int, at timestamptz DEFAULT now());
 CREATE FUNCTION trail() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO ledger_trail(id) SELECT OLD.id; RETURN NEW; END $$;
@@ -89,14 +92,19 @@ CREATE TRIGGER ledger_trail AFTER UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION
 BEGIN;
 SET LOCAL redline.expect_rows = 8;
 UPDATE ledger SET note = 'eight' WHERE id <= 8;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL redline.expect_rows = 16;
+UPDATE ledger SET note = 'eight' WHERE id <= 8;
 COMMIT;
 SELECT count(*) AS trail FROM ledger_trail;
 \c - :admin
 DROP TRIGGER ledger_trail ON ledger;
 \c - rl_human
 
--- writes a statement causes are part of it: a one-row DELETE that cascades to 7 rows is a
--- 7-row statement
+-- writes a statement causes are part of it: a one-row DELETE that cascades to 7 rows is an
+-- 8-row statement
 \c - :admin
 CREATE TABLE customer (id int PRIMARY KEY);
 CREATE TABLE orders (id int PRIMARY KEY, customer int REFERENCES customer ON DELETE CASCADE);
@@ -114,10 +122,15 @@ ROLLBACK;
 BEGIN;
 SET LOCAL redline.expect_rows = 7;
 DELETE FROM customer WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL redline.expect_rows = 8;
+DELETE FROM customer WHERE id = 1;
 COMMIT;
 SELECT (SELECT count(*) FROM customer) AS customers, (SELECT count(*) FROM orders) AS orders;
 
--- inside a function the first data-changing statement takes the count
+-- a function's writes belong to the statement that called it, which takes the count
 CREATE FUNCTION bulk_note(n int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN UPDATE ledger SET note = 'bulk' WHERE id <= n; END $$;
 SELECT bulk_note(9);
@@ -134,7 +147,7 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) UPDATE ledger SET note = '
 -- INSERT ... VALUES names its rows and is not budgeted
 INSERT INTO ledger_archive VALUES (1, 1, 'a'), (2, 2, 'b'), (3, 3, 'c'), (4, 4, 'd'), (5, 5, 'e'), (6, 6, 'f');
 
--- data-modifying WITH queries are counted too; a statement counts as its largest part
+-- data-modifying WITH queries are counted too: moving 7 rows to an archive changes 14
 WITH d AS (DELETE FROM ledger WHERE id > 12 RETURNING *) SELECT count(*) FROM d;
 \echo :LAST_ERROR_SQLSTATE
 BEGIN;
@@ -144,6 +157,11 @@ WITH d AS (DELETE FROM ledger WHERE id > 12 RETURNING *) INSERT INTO ledger_arch
 ROLLBACK;
 BEGIN;
 SET LOCAL redline.expect_rows = 7;
+WITH d AS (DELETE FROM ledger WHERE id > 12 RETURNING *) INSERT INTO ledger_archive SELECT * FROM d;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL redline.expect_rows = 14;
 WITH d AS (DELETE FROM ledger WHERE id > 12 RETURNING *) INSERT INTO ledger_archive SELECT * FROM d;
 COMMIT;
 SELECT count(*) AS rows, (SELECT count(*) FROM ledger_archive) AS archived FROM ledger;
@@ -171,10 +189,11 @@ COMMIT;
 SET redline.max_rows = 0;
 SELECT set_config('redline.max_rows', '0', false);
 
--- the exempt application role has no budget (but still needs a WHERE)
+-- the exempt application role has no budget (but still needs a WHERE, and changing every
+-- row of a table needs a stated count: require_where_every_row)
 \c - rl_app
 SELECT login_role, exempt FROM redline.status();
-UPDATE ledger SET note = 'app' WHERE id <= 15;
+UPDATE ledger SET note = 'app' WHERE id <= 10;
 DELETE FROM ledger;
 \echo :LAST_ERROR_SQLSTATE
 -- a stated count is still honoured
