@@ -213,8 +213,10 @@ bool in_bootstrap() { return bootstrap_depth > 0; }
 
 LockContext context()
 {
+    bool in_xact = IsTransactionState();
     return LockContext{login_role_name(), environment_name(settings::current_environment()),
-                       IsTransactionState() && OidIsValid(get_extension_oid("redline", true))};
+                       in_xact && OidIsValid(get_extension_oid("redline", true)),
+                       in_xact ? exemption_withheld() : nullptr};
 }
 
 int64 unlocked_until() { return until; }

@@ -6,6 +6,7 @@
 #include "audit_worker.hpp"
 #include "cluster_store.hpp"
 #include "hooks.hpp"
+#include "session_origin.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -35,5 +36,6 @@ void _PG_init(void)
     redline::approvals::install();
     redline::audit_queue::install();
     redline::audit::install();
+    redline::session_origin::install();
     redline::audit_worker::register_launcher();
 }
