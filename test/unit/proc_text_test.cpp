@@ -78,8 +78,9 @@ TEST(ProcText, OtherSocketsAndTheHeaderDoNotMatch)
 {
     NetSocket found;
     EXPECT_FALSE(net_line_matches(tcp_table[0], "local_address", "rem_address", &found));
-    // The server's own end has the endpoints the other way round.
-    EXPECT_FALSE(net_line_matches(tcp_table[2], "0100007F:D2A4", "0100007F:1538", &found));
+    // The server's own end has the endpoints the other way round; the listening socket has no remote end.
+    EXPECT_FALSE(net_line_matches(tcp_table[3], "0100007F:D2A4", "0100007F:1538", &found));
+    EXPECT_FALSE(net_line_matches(tcp_table[1], "0100007F:D2A4", "0100007F:1538", &found));
     EXPECT_FALSE(net_line_matches("", "0100007F:D2A4", "0100007F:1538", &found));
     EXPECT_FALSE(net_line_matches("   1: 0100007F:D2A4 0100007F:1538 01", "0100007F:D2A4", "0100007F:1538", &found));
     // A socket with no inode (closing) is no one's.
