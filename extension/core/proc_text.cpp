@@ -91,6 +91,18 @@ long stat_parent(std::string_view stat) noexcept
     return static_cast<long>(ppid);
 }
 
+int parse_children(std::string_view text, long *out, int capacity) noexcept
+{
+    int n = 0;
+    for (std::string_view field = next_field(text); !field.empty(); field = next_field(text)) {
+        unsigned long pid = 0;
+        if (n >= capacity || !parse_unsigned(field, &pid) || pid == 0 || pid > 0x7fffffffUL)
+            return -1;
+        out[n++] = static_cast<long>(pid);
+    }
+    return n;
+}
+
 unsigned long socket_link_inode(std::string_view link) noexcept
 {
     constexpr std::string_view prefix = "socket:[";

@@ -29,6 +29,10 @@ bool net_line_matches(std::string_view line, std::string_view local, std::string
 // name may hold spaces and parentheses); -1 when the text is not such a line.
 long stat_parent(std::string_view stat) noexcept;
 
+// The pids of /proc/PID/task/TID/children ("123 456 "), at most `capacity` of them: their
+// number, or -1 when the text holds something else or more than `capacity`.
+int parse_children(std::string_view text, long *out, int capacity) noexcept;
+
 // The inode a /proc/PID/fd link names when it is a socket ("socket:[12345]"), else 0.
 unsigned long socket_link_inode(std::string_view link) noexcept;
 

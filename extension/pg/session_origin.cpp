@@ -14,15 +14,21 @@ extern "C" {
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
-#include "utils/acl.h"
 }
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#ifdef __linux__
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#endif
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -221,7 +227,62 @@ bool local_address(const Address &peer, const Address &ours)
     return found;
 }
 
-// The socket whose local end is `peer` and remote end is `ours`, in one socket table.
+// The socket whose local end is `peer` and remote end is `ours`, asked of the kernel by
+// its endpoints (sock_diag): one lookup, whatever the number of sockets. 1 when found, 0
+// when there is no such socket, -1 when the kernel could not be asked.
+int ask_kernel(const Address &peer, const Address &ours, proc_text::NetSocket *found)
+{
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return -1;
+    struct {
+        struct nlmsghdr header;
+        struct inet_diag_req_v2 request;
+    } message;
+    memset(&message, 0, sizeof message);
+    message.header.nlmsg_len = sizeof message;
+    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    message.header.nlmsg_flags = NLM_F_REQUEST;
+    bool v4 = peer.has_v4 && ours.has_v4;
+    inet_diag_req_v2 *req = &message.request;
+    req->sdiag_family = v4 ? AF_INET : AF_INET6;
+    req->sdiag_protocol = IPPROTO_TCP;
+    req->idiag_states = ~0U;
+    req->id.idiag_sport = htons(static_cast<uint16>(peer.port));
+    req->id.idiag_dport = htons(static_cast<uint16>(ours.port));
+    memcpy(req->id.idiag_src, v4 ? &peer.v4 : peer.v6, v4 ? 4 : 16);
+    memcpy(req->id.idiag_dst, v4 ? &ours.v4 : ours.v6, v4 ? 4 : 16);
+    req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof kernel);
+    kernel.nl_family = AF_NETLINK;
+    int result = -1;
+    // The kernel answers a single lookup while it takes the request: never wait for it.
+    if (sendto(fd, &message, sizeof message, 0, reinterpret_cast<struct sockaddr *>(&kernel), sizeof kernel) ==
+        static_cast<ssize_t>(sizeof message)) {
+        alignas(struct nlmsghdr) char reply[4096];
+        ssize_t n = recv(fd, reply, sizeof reply, MSG_DONTWAIT);
+        auto *h = reinterpret_cast<struct nlmsghdr *>(reply);
+        if (n > 0 && NLMSG_OK(h, static_cast<size_t>(n))) {
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const auto *error = static_cast<const struct nlmsgerr *>(NLMSG_DATA(h));
+                result = error->error == -ENOENT ? 0 : -1;
+            } else if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+                       h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+                const auto *socket = static_cast<const struct inet_diag_msg *>(NLMSG_DATA(h));
+                found->inode = socket->idiag_inode;
+                found->uid = socket->idiag_uid;
+                result = found->inode != 0 ? 1 : 0;
+            }
+        }
+    }
+    close(fd);
+    return result;
+}
+
+// The same from the socket tables' text, where the kernel cannot be asked: reads every
+// socket of the host.
 bool find_socket(const char *table, bool v4, const Address &peer, const Address &ours, proc_text::NetSocket *found)
 {
     char local[48], remote[48];
@@ -257,16 +318,33 @@ bool holds_socket(pid_t pid, unsigned long inode)
     return held;
 }
 
-// Which process holds a socket: the cluster's own processes first (dblink, postgres_fdw
-// and untrusted languages connect from the backend itself), then every process of this
-// OS user (a program a backend started). Other users' processes cannot be read.
-pid_t socket_holder(unsigned long inode)
+// The children of a process's main thread as the kernel lists them, appended to `out`:
+// their number, or -1 when the kernel does not list them or they do not fit.
+int children_of(pid_t pid, pid_t *out, int capacity)
 {
-    for (int i = 0; i < MaxBackends; i++) {
-        pid_t pid = ProcGlobal->allProcs[i].pid;
-        if (pid > 0 && pid != MyProcPid && holds_socket(pid, inode))
-            return pid;
-    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(pid), static_cast<int>(pid));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT && kill(pid, 0) != 0 ? 0 : -1; // a process that ended has none
+    char text[1024];
+    ssize_t n = read(fd, text, sizeof text);
+    close(fd);
+    if (n < 0 || n == static_cast<ssize_t>(sizeof text))
+        return -1;
+    long pids[64];
+    int count = proc_text::parse_children(std::string_view(text, static_cast<size_t>(n)), pids, lengthof(pids));
+    if (count < 0 || count > capacity)
+        return -1;
+    for (int i = 0; i < count; i++)
+        out[i] = static_cast<pid_t>(pids[i]);
+    return count;
+}
+
+// Every process of this OS user, where the kernel does not list children: the holder is
+// traced to the cluster afterwards.
+pid_t any_holder(unsigned long inode)
+{
     DIR *dir = opendir("/proc");
     if (dir == nullptr)
         return 0;
@@ -280,11 +358,43 @@ pid_t socket_holder(unsigned long inode)
         if (end == d->d_name || *end != '\0' || pid <= 0 || pid == MyProcPid ||
             fstatat(dirfd(dir), d->d_name, &st, 0) != 0 || st.st_uid != me)
             continue;
-        if (BackendPidGetProc(static_cast<int>(pid)) == nullptr && holds_socket(static_cast<pid_t>(pid), inode))
+        if (holds_socket(static_cast<pid_t>(pid), inode))
             holder = static_cast<pid_t>(pid);
     }
     closedir(dir);
     return holder;
+}
+
+// Which process of this cluster, or program one of them started, holds a socket: the
+// cluster's own processes (dblink, postgres_fdw and untrusted languages connect from the
+// backend itself), then their descendants. Only these are read, so a busy host's other
+// processes cost nothing; other OS users' processes cannot be read anyway.
+pid_t socket_holder(unsigned long inode)
+{
+    const int descendants = 256;
+    int capacity = MaxBackends + descendants;
+    auto *queue = static_cast<pid_t *>(palloc(sizeof(pid_t) * capacity));
+    int n = 0;
+    for (int i = 0; i < MaxBackends; i++) {
+        pid_t pid = ProcGlobal->allProcs[i].pid;
+        if (pid > 0 && pid != MyProcPid)
+            queue[n++] = pid;
+    }
+    pid_t holder = 0;
+    bool complete = true;
+    for (int i = 0; i < n && holder == 0; i++) {
+        if (holds_socket(queue[i], inode)) {
+            holder = queue[i];
+        } else if (complete) {
+            int more = children_of(queue[i], queue + n, capacity - n);
+            if (more < 0)
+                complete = false;
+            else
+                n += more;
+        }
+    }
+    pfree(queue);
+    return holder != 0 || complete ? holder : any_holder(inode);
 }
 
 pid_t tcp_peer(const Port *port)
@@ -293,8 +403,11 @@ pid_t tcp_peer(const Port *port)
     if (!read_address(&port->raddr, &peer) || !read_address(&port->laddr, &ours) || !local_address(peer, ours))
         return 0;
     proc_text::NetSocket socket;
-    bool found = (peer.has_v4 && ours.has_v4 && find_socket("/proc/net/tcp", true, peer, ours, &socket)) ||
-                 find_socket("/proc/net/tcp6", false, peer, ours, &socket);
+    int asked = ask_kernel(peer, ours, &socket);
+    bool found =
+        asked > 0 ||
+        (asked < 0 && ((peer.has_v4 && ours.has_v4 && find_socket("/proc/net/tcp", true, peer, ours, &socket)) ||
+                       find_socket("/proc/net/tcp6", false, peer, ours, &socket)));
     // A socket another OS user created is held by a process this one cannot read.
     if (!found || socket.uid != static_cast<unsigned long>(geteuid()))
         return 0;

@@ -100,6 +100,20 @@ TEST(ProcText, ParentOfAProcess)
     EXPECT_EQ(stat_parent("12 (x) S -3"), -1);
 }
 
+TEST(ProcText, ChildrenLists)
+{
+    long pids[3];
+    EXPECT_EQ(parse_children("", pids, 3), 0);
+    EXPECT_EQ(parse_children("4250 ", pids, 3), 1);
+    EXPECT_EQ(pids[0], 4250);
+    EXPECT_EQ(parse_children("4250 4251 4252 ", pids, 3), 3);
+    EXPECT_EQ(pids[2], 4252);
+    // More than there is room for, or anything but pids, is not a list to trust.
+    EXPECT_EQ(parse_children("1 2 3 4 ", pids, 3), -1);
+    EXPECT_EQ(parse_children("12 x ", pids, 3), -1);
+    EXPECT_EQ(parse_children("0 ", pids, 3), -1);
+}
+
 TEST(ProcText, SocketLinks)
 {
     EXPECT_EQ(socket_link_inode("socket:[98765]"), 98765u);
