@@ -106,7 +106,9 @@ Oid behalf_of(const PGPROC *proc, pid_t pid)
         if (before == pid && e->pid == pid)
             return published;
     }
-    return proc->roleId;
+    Oid role = proc->roleId;
+    pg_read_barrier();
+    return proc->pid == pid ? role : InvalidOid; // a slot taken over since is no one's behalf
 }
 
 #ifdef __linux__
