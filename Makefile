@@ -7,8 +7,8 @@ MODULE_big = redline
 
 # The layers (docs/architecture.md): core/ is pure C++ and also built by CMakeLists.txt,
 # which reads the PURE_SRCS line.
-PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp name_list.cpp token_check.cpp
-PG_SRCS    = pg/boundary.cpp pg/statement_depth.cpp pg/setting_walk.cpp pg/refusal_pg.cpp pg/session_role.cpp pg/scratch_tables.cpp \
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp name_list.cpp token_check.cpp proc_text.cpp
+PG_SRCS    = pg/boundary.cpp pg/statement_depth.cpp pg/setting_walk.cpp pg/refusal_pg.cpp pg/session_role.cpp pg/session_origin.cpp pg/scratch_tables.cpp \
              settings/settings.cpp store/cluster_store.cpp \
              guards/guard_where.cpp guards/row_budget.cpp guards/every_row.cpp guards/session_lock.cpp guards/guard_lock.cpp \
              guards/approvals.cpp guards/recycle_bin.cpp guards/ddl_classify.cpp guards/guard_audit_table.cpp guards/facts.cpp guards/guard_table.cpp \

@@ -5,6 +5,7 @@
 #include "audit_statement.hpp"
 #include "audit_table.hpp"
 #include "session_lock.hpp"
+#include "session_origin.hpp"
 #include "session_role.hpp"
 #include "settings.hpp"
 
@@ -447,7 +448,7 @@ unsigned refresh_recorded()
     // Exemption is looked up in the catalog once; before a transaction exists, by name.
     if (!IsTransactionState())
         return settings::audit_events(MyProcPort != nullptr && MyProcPort->user_name != nullptr &&
-                                      name_is_exempt(MyProcPort->user_name));
+                                      name_is_exempt(MyProcPort->user_name) && !session_origin::from_this_server());
     recorded_mask = settings::audit_events(session_is_exempt());
     recorded_generation = settings::audit_generation;
     return recorded_mask;
@@ -523,11 +524,17 @@ void session_started()
     if (login_name[0] != '\0')
         e.text[af_session_role] = login_name;
     e.text[af_effective_role] = nullptr;
-    char reason[96];
-    if (auth_method[0] != '\0') {
+    char reason[192] = "";
+    if (auth_method[0] != '\0')
         snprintf(reason, sizeof reason, "authenticated by %s", auth_method);
-        e.text[af_reason] = reason;
+    // A connection this server opened to itself says so, whether or not it is exempt.
+    if (session_origin::from_this_server()) {
+        size_t used = strlen(reason);
+        snprintf(reason + used, sizeof reason - used, "%sconnection from %s of this server", used > 0 ? "; " : "",
+                 session_origin::describe());
     }
+    if (reason[0] != '\0')
+        e.text[af_reason] = reason;
     hand_over(&e, target_here(), false);
 }
 

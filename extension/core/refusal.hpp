@@ -66,6 +66,10 @@ struct LockContext {
     const char *role;        // the login role (session_user as authenticated)
     const char *environment; // "production"
     bool has_unlock;         // redline.unlock() exists in this database
+    // Set when the role is in redline.exempt_roles but this session is not exempt, because
+    // a process of this server opened it for a session that is not: who opened it, as a
+    // clause ("this session was opened by backend PID 4242 of this server for a session of role \"alice\"").
+    const char *withheld = nullptr;
 };
 
 // `what` names the refused action: "INSERT on public.accounts", "nextval()", "VACUUM".

@@ -218,13 +218,15 @@ bool extension_seen = true; // the last answer of context(): redline.unlock() ex
 
 LockContext context()
 {
-    extension_seen = IsTransactionState() && OidIsValid(get_extension_oid("redline", true));
-    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen};
+    bool in_xact = IsTransactionState();
+    extension_seen = in_xact && OidIsValid(get_extension_oid("redline", true));
+    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen,
+                       in_xact ? exemption_withheld() : nullptr};
 }
 
 LockContext context_without_catalog()
 {
-    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen};
+    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen, nullptr};
 }
 
 int64 unlocked_until() { return until; }

@@ -7,6 +7,7 @@
 #include "cluster_store.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "session_origin.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
 
@@ -40,5 +41,6 @@ void _PG_init(void)
     redline::approvals::install();
     redline::audit_queue::install();
     redline::audit::install();
+    redline::session_origin::install();
     redline::audit_worker::register_launcher();
 }
