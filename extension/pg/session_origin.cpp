@@ -56,6 +56,14 @@ Oid root = InvalidOid;
 
 Size entries_size() { return mul_size(sizeof(Entry), MaxBackends); }
 
+// A process's slot among the backends' (by position: PGPROC has no number of its own on
+// every major version), or -1.
+int slot_of(const PGPROC *proc)
+{
+    ptrdiff_t slot = proc != nullptr ? proc - ProcGlobal->allProcs : -1;
+    return slot >= 0 && slot < MaxBackends ? static_cast<int>(slot) : -1;
+}
+
 void request_shmem()
 {
     if (prev_shmem_request != nullptr)
@@ -77,15 +85,17 @@ void startup_shmem()
 
 void clear_entry(int, Datum)
 {
-    if (entries != nullptr && MyProc != nullptr && MyProc->pgprocno < MaxBackends)
-        entries[MyProc->pgprocno].pid = 0;
+    int slot = slot_of(MyProc);
+    if (entries != nullptr && slot >= 0)
+        entries[slot].pid = 0;
 }
 
 void publish(Oid role)
 {
-    if (entries == nullptr || MyProc == nullptr || MyProc->pgprocno >= MaxBackends)
+    int slot = slot_of(MyProc);
+    if (entries == nullptr || slot < 0)
         return;
-    Entry *e = &entries[MyProc->pgprocno];
+    Entry *e = &entries[slot];
     e->root = role;
     pg_write_barrier();
     e->pid = MyProcPid;
@@ -96,8 +106,8 @@ void publish(Oid role)
 // opened by this cluster, else its own login role.
 Oid behalf_of(const PGPROC *proc, pid_t pid)
 {
-    int slot = proc->pgprocno;
-    if (entries != nullptr && slot >= 0 && slot < MaxBackends) {
+    int slot = slot_of(proc);
+    if (entries != nullptr && slot >= 0) {
         const Entry *e = &entries[slot];
         pid_t before = e->pid;
         pg_read_barrier();
