@@ -63,10 +63,16 @@ void add_rangevar(StatementFacts &f, const RangeVar *rv)
 {
     if (rv == nullptr)
         return;
+    // A relation created TEMP (CREATE TEMP TABLE/VIEW/SEQUENCE, SELECT INTO TEMP) is new and
+    // temporary; looking its name up would raise an error of its own for a permanent schema
+    // ahead of core's "cannot create temporary relation in non-temporary schema".
+    if (rv->relpersistence == RELPERSISTENCE_TEMP) {
+        add_relid(f, InvalidOid, true);
+        return;
+    }
     Oid relid = RangeVarGetRelid(rv, NoLock, true);
     bool temporary = OidIsValid(relid) ? get_rel_persistence(relid) == RELPERSISTENCE_TEMP
-                                       : rv->relpersistence == RELPERSISTENCE_TEMP ||
-                                             (rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0);
+                                       : rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0;
     add_relid(f, relid, temporary);
 }
 
