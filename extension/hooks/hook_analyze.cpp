@@ -27,6 +27,7 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
         prev_post_parse_analyze(pstate, query, jstate);
     settings::report_derived_color();
     session_lock::on_statement();
+    token_exposure::statement_started(pstate->p_sourcetext);
     if (statement_depth == 0)
         policy_watch::statement_starts();
     if (statement_depth == 0)
