@@ -103,8 +103,8 @@ void forget(Seen *e)
 void remember(const TokenSighting &s, void *context)
 {
     auto *batch = static_cast<Batch *>(context);
-    if (!s.complete)
-        return; // too long for any token: masked, nothing to spend
+    if (!s.complete || !remembers())
+        return; // too long for any token (masked, nothing to spend), or not a client's
     int slot = -1;
     for (int i = 0; i < max_seen; i++) {
         Seen *e = &seen[i];
@@ -153,7 +153,10 @@ void settle(const Batch &batch, uint64 source)
     }
 }
 
-bool mask(char *text, Batch *batch) { return mask_tokens(text, batch != nullptr ? remember : nullptr, batch); }
+bool mask(char *text, Batch *batch = nullptr)
+{
+    return mask_tokens(text, batch != nullptr ? remember : nullptr, batch);
+}
 
 // pg_stat_activity shows this backend's copy of the statement, taken before any hook ran:
 // it is masked in place, from `masked` (the same text, masked) when it is a copy of it.
@@ -349,7 +352,7 @@ void statement_analyzed(const char *source, int location, int length)
         return;
     char *text = const_cast<char *>(source);
     Batch batch{true, 0, {}};
-    if (mask(text, remembers() ? &batch : nullptr)) {
+    if (mask(text, &batch)) {
         shown_any = true;
         mask_activity(text, nullptr);
     }
@@ -374,7 +377,7 @@ void statement_executing(const char *source, bool runs)
         return;
     char *text = const_cast<char *>(source);
     Batch batch{true, 0, {}};
-    if (mask(text, remembers() ? &batch : nullptr))
+    if (mask(text, &batch))
         settle(batch, text_id(text));
     mask_activity(text, nullptr);
     if (spendable == 0 || !runs)
@@ -388,32 +391,30 @@ void statement_executing(const char *source, bool runs)
 
 void log_record(ErrorData *edata)
 {
-    bool keep = remembers();
     // The statement first: the STATEMENT line and pg_stat_activity of a statement that
     // failed before it was parsed read it.
     if (debug_query_string != nullptr) {
         char *text = const_cast<char *>(debug_query_string);
         Batch batch{true, 0, {}};
-        if (mask(text, keep ? &batch : nullptr)) {
+        if (mask(text, &batch)) {
             shown_any = true;
             mask_activity(text, nullptr);
             settle(batch, text_id(text));
         }
     }
     Batch batch{false, 0, {}};
-    Batch *note = keep ? &batch : nullptr;
-    (void)mask(edata->message, note);
-    (void)mask(edata->detail, note);
-    (void)mask(edata->detail_log, note);
-    (void)mask(edata->hint, note);
-    (void)mask(edata->context, note);
-    (void)mask(edata->internalquery, note);
+    (void)mask(edata->message, &batch);
+    (void)mask(edata->detail, &batch);
+    (void)mask(edata->detail_log, &batch);
+    (void)mask(edata->hint, &batch);
+    (void)mask(edata->context, &batch);
+    (void)mask(edata->internalquery, &batch);
     if (batch.n > 0)
         settle(batch, text_id(debug_query_string));
     // A token typed as a user or database name: log_line_prefix prints them.
     if (MyProcPort != nullptr) {
-        (void)mask(MyProcPort->user_name, nullptr);
-        (void)mask(MyProcPort->database_name, nullptr);
+        (void)mask(MyProcPort->user_name);
+        (void)mask(MyProcPort->database_name);
     }
 }
 
