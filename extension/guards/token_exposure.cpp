@@ -142,14 +142,16 @@ void remember(const TokenSighting &s, void *context)
 }
 
 // Tells the tokens of a batch which client text they were seen in. A token seen in a log
-// record (not in the text itself) belongs to the statement running then.
+// record (not in the text itself) belongs to the statement running then, which has run.
 void settle(const Batch &batch, uint64 source)
 {
     for (int i = 0; i < batch.n; i++) {
         Seen *e = &seen[batch.slots[i]];
         e->source = source;
-        if (!batch.statement)
-            e->offset = source == current_source ? current_location : 0;
+        if (batch.statement)
+            continue;
+        e->offset = source == current_source ? current_location : 0;
+        e->ran = true;
     }
 }
 

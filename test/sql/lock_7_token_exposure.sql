@@ -48,6 +48,14 @@ SELECT try_unlock(:'tok') AS after_syntax_error;
 \set tok `"$REDLINE_TEST_TOKEN" mint "$REDLINE_TEST_KEYS/alice_laptop" --sub alice`
 SELECT length(:'tok') > 100 AS looked_at;
 SELECT try_unlock(:'tok') AS after_looking;
+-- A token a function prints to the server log is shown too (the statement carries it
+-- reversed, which looks like no token).
+\set rev `"$REDLINE_TEST_TOKEN" mint "$REDLINE_TEST_KEYS/alice_laptop" --sub alice | tee "$REDLINE_TEST_KEYS/printed" | cut -c11- | rev`
+\set tok `cat "$REDLINE_TEST_KEYS/printed"`
+SET exposure.rev = :'rev';
+DO $$ BEGIN RAISE LOG 'printed: v4.public.%', reverse(current_setting('exposure.rev')); END $$;
+RESET exposure.rev;
+SELECT try_unlock(:'tok') AS after_printing;
 \set body `"$REDLINE_TEST_TOKEN" mint "$REDLINE_TEST_KEYS/alice_laptop" --sub alice | cut -c11-`
 \set tok 'v4.public.' :body
 BEGIN;
