@@ -224,7 +224,8 @@ Prefix prefix_at(const char *p)
 
 // Where the next piece of a split token starts, when `q` (the first character after a
 // piece) is a joint: a literal's end, separators (white space, ||, commas, parentheses,
-// casts) and the next literal's start; or a line break inside a literal. Null otherwise.
+// casts) and the next literal's start; or white space inside a literal (a token wrapped
+// or pasted with a space). Null otherwise.
 char *joint_after(char *q)
 {
     char *p = q;
@@ -234,12 +235,9 @@ char *joint_after(char *q)
     } else if ((n = dollar_tag(p)) > 0) {
         p += n;
     } else {
-        bool line_break = false;
-        while (is_space(*p)) {
-            line_break = line_break || *p == '\n';
+        while (is_space(*p))
             ++p;
-        }
-        return line_break ? p : nullptr;
+        return p > q ? p : nullptr;
     }
     for (;;) {
         if (is_space(*p) || *p == '|' || *p == ',' || *p == '(' || *p == ')' || *p == '+') {

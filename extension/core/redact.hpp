@@ -29,7 +29,7 @@ using TokenSink = void (*)(const TokenSighting &sighting, void *context);
 //  - PASERK secret and local keys (k4.secret., k4.local.), masked but never reported.
 // A token's characters run on across the places a person or a script splits one: the end
 // of a string literal and the start of the next ('…' || '…', concat('…', '…'), E'' and
-// dollar-quoted strings, casts between them) and a line break, for as long as its payload
+// dollar-quoted strings, casts between them) and white space, for as long as its payload
 // is shorter than any token's or a footer's dot comes next; backslash escapes that stand
 // for a token character are part of it.
 

@@ -167,8 +167,10 @@ TEST_F(TokenFinder, SplitOverLiteralsAndArguments)
     // The prefix itself split: the body is found on its own.
     expect_found("SELECT 'v4.' || 'public.' || '" + body_ + "'");
     expect_found("SELECT format('%s.%s.%s', 'v4', 'public', '" + body_ + "')");
-    // Wrapped by a terminal: a line break inside the literal.
+    // Wrapped by a terminal, or pasted with a space: white space inside the literal.
     expect_found("SELECT redline.unlock('v4.public." + a + "\n" + b + "." + footer_ + "')");
+    expect_found("SELECT redline.unlock('v4.public." + a + " " + b + "." + footer_ + "')");
+    expect_found("SELECT redline.unlock('v4.public." + payload_ + ". " + footer_ + "')");
     // The literal after a whole token is not part of it.
     Masked m = expect_found("SELECT set_config('redline.session_token', '" + token_ + "', false), 'hello'", true);
     EXPECT_NE(m.text.find("'hello'"), std::string::npos);
