@@ -1,4 +1,4 @@
--- The write lock, 7: a token the server was shown is masked wherever it can be read back,
+-- The write lock, 8: a token the server was shown is masked wherever it can be read back,
 -- and unless the statement that showed it used it, it is spent: mistyped, split, or sent in
 -- a statement that failed or only looked at it, it never unlocks afterwards.
 \set SHOW_CONTEXT never
