@@ -37,7 +37,6 @@ namespace redline::audit {
 namespace {
 
 ClientAuthentication_hook_type prev_client_auth = nullptr;
-emit_log_hook_type prev_emit_log = nullptr;
 
 // A row written (or to be handed over) in the open transaction, remembered so that a
 // rollback can record the attempt.
@@ -412,20 +411,18 @@ void client_auth(Port *port, int status)
     record_auth_failure(reason, true);
 }
 
+} // namespace
+
 // Failures that never reach the authentication hook: a pg_hba.conf reject (or no entry),
 // and, with trust, a role that does not exist.
-void emit_log(ErrorData *edata)
+void log_emitted(ErrorData *edata)
 {
     if (edata->elevel == FATAL && MyBackendType == B_BACKEND && !OidIsValid(MyDatabaseId) && !auth_recorded &&
         MyProc != nullptr &&
         (edata->sqlerrcode == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION ||
          edata->sqlerrcode == ERRCODE_INVALID_PASSWORD || edata->sqlerrcode == ERRCODE_UNDEFINED_DATABASE))
         record_auth_failure(edata->message, false); // while logging: confirmed as the process exits
-    if (prev_emit_log != nullptr)
-        prev_emit_log(edata);
 }
-
-} // namespace
 
 void install()
 {
@@ -433,8 +430,6 @@ void install()
     RegisterSubXactCallback(subxact_callback, nullptr);
     prev_client_auth = ClientAuthentication_hook;
     ClientAuthentication_hook = client_auth;
-    prev_emit_log = emit_log_hook;
-    emit_log_hook = emit_log;
     audit_table::install();
 }
 

@@ -9,6 +9,7 @@
 #include "session_role.hpp"
 #include "settings.hpp"
 #include "token_check.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -168,6 +169,8 @@ int64 unlock(const char *token)
     token_check::check(token, have_key ? &view : nullptr, expect, &verdict);
     if (!verdict.ok) {
         ereport(LOG, (errmsg("redline: session token of role \"%s\" refused: %s", ctx.role, verdict.reason)));
+        // Shown, however mistyped, and not used: it can never unlock after this.
+        token_exposure::refused(token);
         raise_refusal(cpp_entry([&] { return to_pg(refuse_token(verdict.reason, ctx)); }));
     }
     switch (cluster_store::spend(verdict.jti_digest, verdict.expires, now)) {

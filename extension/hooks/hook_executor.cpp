@@ -12,6 +12,7 @@
 #include "session_lock.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "executor/executor.h"
@@ -28,6 +29,7 @@ ExecutorRun_hook_type prev_executor_run = nullptr;
 
 void redline_executor_start(QueryDesc *qd, int eflags)
 {
+    token_exposure::executing(qd->sourceText);
     session_lock::on_statement();
     if (statement_depth == 0)
         policy_watch::statement_starts();

@@ -15,6 +15,7 @@
 #include "session_lock.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -219,6 +220,7 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
                              ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                              DestReceiver *dest, QueryCompletion *qc)
 {
+    token_exposure::executing(query_string, !IsA(pstmt->utilityStmt, PrepareStmt));
     audit_statement::utility_started(pstmt, query_string);
     if (statement_depth == 0)
         policy_watch::statement_starts();

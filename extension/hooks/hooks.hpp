@@ -15,9 +15,9 @@ void install_analyze_hook();
 void install_planner_hook();
 void install_executor_hooks();
 void install_utility_hook();
-void install_access_hooks();
-void install_fmgr_hook(); // policy settings changed by a function's SET clause // object access (function execution)
-                          // and log redaction
+void install_access_hooks(); // object access (function execution)
+void install_fmgr_hook();    // policy settings changed by a function's SET clause
+void install_log_hook();     // emit_log_hook: masks every record first, then the audit sees it
 
 // Inside PG_CATCH of a hook of a locked session (caller_cxt: the context the hook ran in):
 // the read-only backstop's error is raised again as redline's refusal and audited as its

@@ -10,6 +10,7 @@
 #include "session_origin.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -37,6 +38,8 @@ void _PG_init(void)
     redline::install_access_hooks();
     redline::install_fmgr_hook();
     redline::guard_lock::install();
+    redline::install_log_hook();
+    redline::token_exposure::install();
     redline::cluster_store::install();
     redline::approvals::install();
     redline::audit_queue::install();
