@@ -13,7 +13,7 @@ PG_SRCS    = pg/boundary.cpp pg/statement_depth.cpp pg/setting_walk.cpp pg/refus
              guards/guard_where.cpp guards/row_budget.cpp guards/every_row.cpp guards/session_lock.cpp guards/guard_lock.cpp \
              guards/approvals.cpp guards/recycle_bin.cpp guards/ddl_classify.cpp guards/guard_audit_table.cpp guards/facts.cpp guards/guard_table.cpp \
              guards/token_exposure.cpp \
-             hooks/module.cpp hooks/hook_analyze.cpp hooks/hook_planner.cpp hooks/hook_executor.cpp \
+             hooks/module.cpp hooks/install.cpp hooks/hook_analyze.cpp hooks/hook_planner.cpp hooks/hook_executor.cpp \
              hooks/hook_utility.cpp hooks/hook_access.cpp hooks/hook_fmgr.cpp hooks/hook_log.cpp \
              audit/audit_queue.cpp audit/audit_table.cpp audit/audit_log.cpp audit/audit_statement.cpp \
              audit/audit_worker.cpp audit/policy_watch.cpp \

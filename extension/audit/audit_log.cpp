@@ -36,8 +36,6 @@ namespace redline::audit {
 
 namespace {
 
-ClientAuthentication_hook_type prev_client_auth = nullptr;
-
 // A row written (or to be handed over) in the open transaction, remembered so that a
 // rollback can record the attempt.
 struct Pending {
@@ -397,8 +395,6 @@ void session_ended(int, Datum)
 
 void client_auth(Port *port, int status)
 {
-    if (prev_client_auth != nullptr)
-        prev_client_auth(port, status);
     if (status == STATUS_OK) {
         if (port->hba != nullptr)
             strlcpy(auth_method, hba_authname(port->hba->auth_method), sizeof auth_method);
@@ -424,12 +420,12 @@ void log_emitted(ErrorData *edata)
         record_auth_failure(edata->message, false); // while logging: confirmed as the process exits
 }
 
+void on_authentication(Port *port, int status) { client_auth(port, status); }
+
 void install()
 {
     RegisterXactCallback(xact_callback, nullptr);
     RegisterSubXactCallback(subxact_callback, nullptr);
-    prev_client_auth = ClientAuthentication_hook;
-    ClientAuthentication_hook = client_auth;
     audit_table::install();
 }
 

@@ -20,12 +20,17 @@
 
 extern "C" {
 #include "postgres.h"
+#include "libpq/libpq-be.h"
 }
 
 namespace redline::audit {
 
-// Transaction callbacks, the authentication hook and the exit callback (from _PG_init).
+// Transaction callbacks (from _PG_init).
 void install();
+
+// ClientAuthentication_hook (hooks/install.cpp): a failed login is recorded; a session that
+// starts gets its exit callback.
+void on_authentication(Port *port, int status);
 
 // A log record, already masked (from redline's emit_log_hook): a failed login that never
 // reached the authentication hook is recorded. Records only; chains to nothing.

@@ -78,17 +78,13 @@ struct Shared {
 Shared *shared = nullptr;
 LWLock *queue_lock = nullptr;
 LWLock *id_lock = nullptr;
-shmem_request_hook_type prev_shmem_request = nullptr;
-shmem_startup_hook_type prev_shmem_startup = nullptr;
 
 Size slots_size() { return add_size(offsetof(Shared, slots), mul_size(sizeof(Slot), settings::audit_queue_size)); }
 Size shared_size() { return add_size(MAXALIGN(slots_size()), mul_size(sizeof(HeadSlot), MaxBackends)); }
 char my_database[NAMEDATALEN];
 
-void request_shmem()
+void request_shmem_space()
 {
-    if (prev_shmem_request != nullptr)
-        prev_shmem_request();
     RequestAddinShmemSpace(MAXALIGN(shared_size()));
     RequestNamedLWLockTranche("redline audit", 2);
 }
@@ -115,10 +111,8 @@ uint64 read_reserved_ids()
     return value;
 }
 
-void startup_shmem()
+void attach_shmem()
 {
-    if (prev_shmem_startup != nullptr)
-        prev_shmem_startup();
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
     bool found = false;
     shared = static_cast<Shared *>(ShmemInitStruct("redline audit queue", shared_size(), &found));
@@ -235,14 +229,6 @@ struct Header {
 };
 
 } // namespace
-
-void install()
-{
-    prev_shmem_request = shmem_request_hook;
-    shmem_request_hook = request_shmem;
-    prev_shmem_startup = shmem_startup_hook;
-    shmem_startup_hook = startup_shmem;
-}
 
 void publish_database(const char *db) { strlcpy(my_database, db, sizeof my_database); }
 
@@ -657,5 +643,9 @@ void set_launcher_latch(Latch *latch)
     shared->launcher_latch = latch;
     LWLockRelease(queue_lock);
 }
+
+// From the shared-memory hooks (hooks/install.cpp).
+void request_shmem() { request_shmem_space(); }
+void startup_shmem() { attach_shmem(); }
 
 } // namespace redline::audit_queue

@@ -14,8 +14,9 @@ extern "C" {
 
 namespace redline::audit_queue {
 
-// Shared memory request/startup hooks (from _PG_init).
-void install();
+// Shared memory, from the hooks (hooks/install.cpp): request, then attach at startup.
+void request_shmem();
+void startup_shmem();
 
 struct Ticket {
     int slot = -1;

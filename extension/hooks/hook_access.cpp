@@ -14,10 +14,6 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-object_access_hook_type prev_object_access = nullptr;
-
 void redline_object_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg)
 {
     if (prev_object_access != nullptr)
@@ -33,14 +29,6 @@ void redline_object_access(ObjectAccessType access, Oid class_id, Oid object_id,
         enforce(guards::judge(facts::of_function(object_id)));
     } else if (access == OAT_DROP || access == OAT_TRUNCATE)
         approvals::note_access(access, class_id, object_id, sub_id, arg);
-}
-
-} // namespace
-
-void install_access_hooks()
-{
-    prev_object_access = object_access_hook;
-    object_access_hook = redline_object_access;
 }
 
 } // namespace redline

@@ -14,10 +14,6 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-post_parse_analyze_hook_type prev_post_parse_analyze = nullptr;
-
 void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 {
     // A token in the statement text is masked before any other hook (pg_stat_statements),
@@ -45,14 +41,6 @@ void redline_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *j
     }
 }
 
-} // namespace
-
 const Query *judged_as_written = nullptr;
-
-void install_analyze_hook()
-{
-    prev_post_parse_analyze = post_parse_analyze_hook;
-    post_parse_analyze_hook = redline_post_parse_analyze;
-}
 
 } // namespace redline

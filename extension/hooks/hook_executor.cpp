@@ -21,12 +21,6 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-ExecutorStart_hook_type prev_executor_start = nullptr;
-ExecutorFinish_hook_type prev_executor_finish = nullptr;
-ExecutorRun_hook_type prev_executor_run = nullptr;
-
 void redline_executor_start(QueryDesc *qd, int eflags)
 {
     token_exposure::executing(qd->sourceText);
@@ -41,10 +35,7 @@ void redline_executor_start(QueryDesc *qd, int eflags)
         if (facts.locked && !facts.explain_only)
             session_lock::force_read_only();
     }
-    if (prev_executor_start != nullptr)
-        prev_executor_start(qd, eflags);
-    else
-        standard_ExecutorStart(qd, eflags);
+    prev_executor_start(qd, eflags);
     row_budget::on_start(qd, eflags);
     if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0)
         audit_statement::executor_started(qd);
@@ -52,19 +43,10 @@ void redline_executor_start(QueryDesc *qd, int eflags)
 
 void call_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
 {
-    if (prev_executor_run != nullptr)
-        prev_executor_run(qd, direction, count, execute_once);
-    else
-        standard_ExecutorRun(qd, direction, count, execute_once);
+    prev_executor_run(qd, direction, count, execute_once);
 }
 
-void call_finish(QueryDesc *qd)
-{
-    if (prev_executor_finish != nullptr)
-        prev_executor_finish(qd);
-    else
-        standard_ExecutorFinish(qd);
-}
+void call_finish(QueryDesc *qd) { prev_executor_finish(qd); }
 
 // Statements run inside this one (functions, triggers) are nested: their writes belong to
 // the client's statement. In a locked session, PostgreSQL's read-only error becomes
@@ -121,8 +103,6 @@ void redline_executor_finish(QueryDesc *qd)
         policy_watch::statement_ends();
 }
 
-} // namespace
-
 void rethrow_backstop(MemoryContext caller_cxt)
 {
     MemoryContextSwitchTo(caller_cxt);
@@ -139,16 +119,6 @@ void rethrow_backstop(MemoryContext caller_cxt)
     error->detail = refusal->detail;
     error->hint = refusal->hint;
     ReThrowError(error);
-}
-
-void install_executor_hooks()
-{
-    prev_executor_start = ExecutorStart_hook;
-    ExecutorStart_hook = redline_executor_start;
-    prev_executor_run = ExecutorRun_hook;
-    ExecutorRun_hook = redline_executor_run;
-    prev_executor_finish = ExecutorFinish_hook;
-    ExecutorFinish_hook = redline_executor_finish;
 }
 
 } // namespace redline

@@ -10,24 +10,12 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-fmgr_hook_type prev_fmgr = nullptr;
-
 void redline_fmgr(FmgrHookEventType event, FmgrInfo *flinfo, Datum *private_data)
 {
     if (prev_fmgr != nullptr)
         prev_fmgr(event, flinfo, private_data);
     if (event == FHET_START)
         policy_watch::function_settings_applied(flinfo->fn_oid);
-}
-
-} // namespace
-
-void install_fmgr_hook()
-{
-    prev_fmgr = fmgr_hook;
-    fmgr_hook = redline_fmgr;
 }
 
 } // namespace redline

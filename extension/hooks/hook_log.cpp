@@ -12,24 +12,12 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-emit_log_hook_type prev_emit_log = nullptr;
-
 void redline_emit_log(ErrorData *edata)
 {
     token_exposure::log_record(edata);
     audit::log_emitted(edata);
     if (prev_emit_log != nullptr)
         prev_emit_log(edata);
-}
-
-} // namespace
-
-void install_log_hook()
-{
-    prev_emit_log = emit_log_hook;
-    emit_log_hook = redline_emit_log;
 }
 
 } // namespace redline

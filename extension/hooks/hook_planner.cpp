@@ -9,10 +9,6 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-planner_hook_type prev_planner = nullptr;
-
 PlannedStmt *redline_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo params)
 {
     static const bool judges_reads = guards::judges_reads(Phase::planned);
@@ -23,17 +19,7 @@ PlannedStmt *redline_planner(Query *parse, const char *query_string, int cursor_
         facts.explain_only = in_plain_explain();
         enforce(guards::judge(facts));
     }
-    if (prev_planner != nullptr)
-        return prev_planner(parse, query_string, cursor_options, params);
-    return standard_planner(parse, query_string, cursor_options, params);
-}
-
-} // namespace
-
-void install_planner_hook()
-{
-    prev_planner = planner_hook;
-    planner_hook = redline_planner;
+    return prev_planner(parse, query_string, cursor_options, params);
 }
 
 } // namespace redline

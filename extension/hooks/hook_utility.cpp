@@ -29,9 +29,6 @@ extern "C" {
 
 namespace redline {
 
-namespace {
-
-ProcessUtility_hook_type prev_process_utility = nullptr;
 int plain_explain_depth = 0;
 
 bool explain_executes(ExplainStmt *stmt)
@@ -48,10 +45,7 @@ bool explain_executes(ExplainStmt *stmt)
 void call_next(PlannedStmt *pstmt, const char *query_string, bool read_only_tree, ProcessUtilityContext context,
                ParamListInfo params, QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
 {
-    if (prev_process_utility != nullptr)
-        prev_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
-    else
-        standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+    prev_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 }
 
 // Runs a statement the lock allows although it writes: temporary objects (with the
@@ -246,14 +240,6 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
     audit_statement::utility_finished(pstmt, qc);
 }
 
-} // namespace
-
 bool in_plain_explain() { return plain_explain_depth > 0; }
-
-void install_utility_hook()
-{
-    prev_process_utility = ProcessUtility_hook;
-    ProcessUtility_hook = redline_process_utility;
-}
 
 } // namespace redline

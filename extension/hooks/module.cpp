@@ -31,19 +31,11 @@ void _PG_init(void)
 
     redline::settings::define();
     redline::install_statement_depth();
-    redline::install_analyze_hook();
-    redline::install_planner_hook();
-    redline::install_executor_hooks();
-    redline::install_utility_hook();
-    redline::install_access_hooks();
-    redline::install_fmgr_hook();
+    redline::install_hooks();
+    // Callbacks that are not hooks: transaction ends, catalog invalidation.
     redline::guard_lock::install();
-    redline::install_log_hook();
     redline::token_exposure::install();
-    redline::cluster_store::install();
     redline::approvals::install();
-    redline::audit_queue::install();
     redline::audit::install();
-    redline::session_origin::install();
     redline::audit_worker::register_launcher();
 }

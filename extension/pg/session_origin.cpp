@@ -44,9 +44,6 @@ struct Entry {
     Oid root;
 };
 Entry *entries = nullptr;
-shmem_request_hook_type prev_shmem_request = nullptr;
-shmem_startup_hook_type prev_shmem_startup = nullptr;
-ClientAuthentication_hook_type prev_client_auth = nullptr;
 
 enum class State { unexamined, elsewhere, this_server };
 State state = State::unexamined;
@@ -64,17 +61,10 @@ int slot_of(const PGPROC *proc)
     return slot >= 0 && slot < MaxBackends ? static_cast<int>(slot) : -1;
 }
 
-void request_shmem()
-{
-    if (prev_shmem_request != nullptr)
-        prev_shmem_request();
-    RequestAddinShmemSpace(MAXALIGN(entries_size()));
-}
+void request_shmem_space() { RequestAddinShmemSpace(MAXALIGN(entries_size())); }
 
-void startup_shmem()
+void attach_shmem()
 {
-    if (prev_shmem_startup != nullptr)
-        prev_shmem_startup();
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
     bool found = false;
     entries = static_cast<Entry *>(ShmemInitStruct("redline session origins", entries_size(), &found));
@@ -428,10 +418,8 @@ pid_t tcp_peer(const Port *port)
 
 #endif
 
-void client_auth(Port *port, int status)
+void authenticated(Port *port, int status)
 {
-    if (prev_client_auth != nullptr)
-        prev_client_auth(port, status);
     // Only a role that would be exempt needs to know: for every other role the session is
     // held to the lock whoever opened it.
     if (status == STATUS_OK && port->user_name != nullptr && name_is_exempt(port->user_name))
@@ -439,16 +427,6 @@ void client_auth(Port *port, int status)
 }
 
 } // namespace
-
-void install()
-{
-    prev_shmem_request = shmem_request_hook;
-    shmem_request_hook = request_shmem;
-    prev_shmem_startup = shmem_startup_hook;
-    shmem_startup_hook = startup_shmem;
-    prev_client_auth = ClientAuthentication_hook;
-    ClientAuthentication_hook = client_auth;
-}
 
 void examine()
 {
@@ -490,5 +468,10 @@ const char *describe()
                  static_cast<int>(origin_pid));
     return text;
 }
+
+// From the shared-memory hooks (hooks/install.cpp).
+void request_shmem() { request_shmem_space(); }
+void startup_shmem() { attach_shmem(); }
+void on_authentication(Port *port, int status) { authenticated(port, status); }
 
 } // namespace redline::session_origin

@@ -8,12 +8,16 @@
 
 extern "C" {
 #include "postgres.h"
+#include "libpq/libpq-be.h"
 }
 
 namespace redline::session_origin {
 
-// The authentication hook and the shared table of who opened whom (from _PG_init).
-void install();
+// Shared memory, from the hooks (hooks/install.cpp): request, then attach at startup.
+void request_shmem();
+void startup_shmem();
+// ClientAuthentication_hook: a connection that may be exempt is examined.
+void on_authentication(Port *port, int status);
 
 // Looks at this session's connection, once: later calls cost one comparison. No catalog
 // access and no error: what cannot be read counts as a connection from elsewhere.

@@ -46,8 +46,6 @@ struct Shared {
 
 Shared *shared = nullptr;
 LWLock *store_lock = nullptr;
-shmem_request_hook_type prev_shmem_request = nullptr;
-shmem_startup_hook_type prev_shmem_startup = nullptr;
 
 int64 unix_now() { return static_cast<int64>(time(nullptr)); }
 
@@ -194,18 +192,14 @@ void append_spent(const Spent *entry)
     shared->spent_lines++;
 }
 
-void request_shmem()
+void request_shmem_space()
 {
-    if (prev_shmem_request != nullptr)
-        prev_shmem_request();
     RequestAddinShmemSpace(MAXALIGN(sizeof(Shared)));
     RequestNamedLWLockTranche("redline", 1);
 }
 
-void startup_shmem()
+void attach_shmem()
 {
-    if (prev_shmem_startup != nullptr)
-        prev_shmem_startup();
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
     bool found = false;
     shared = static_cast<Shared *>(ShmemInitStruct("redline cluster store", sizeof(Shared), &found));
@@ -230,14 +224,6 @@ void require_store()
 }
 
 } // namespace
-
-void install()
-{
-    prev_shmem_request = shmem_request_hook;
-    shmem_request_hook = request_shmem;
-    prev_shmem_startup = shmem_startup_hook;
-    shmem_startup_hook = startup_shmem;
-}
 
 bool find_key(const char *kid, Key *out)
 {
@@ -367,5 +353,9 @@ SpendResult spend(const unsigned char digest[16], int64 expires, int64 now)
     LWLockRelease(store_lock);
     return SpendResult::spent;
 }
+
+// From the shared-memory hooks (hooks/install.cpp).
+void request_shmem() { request_shmem_space(); }
+void startup_shmem() { attach_shmem(); }
 
 } // namespace redline::cluster_store

@@ -27,8 +27,9 @@ struct Key {
 // temporary file, fsync, rename, fsync of the directory. Errors are raised at `elevel`.
 bool replace_file(const char *path, const char *temp, const StringInfo content, int elevel);
 
-// Installs the shared memory request and startup hooks (from _PG_init).
-void install();
+// Shared memory, from the hooks (hooks/install.cpp): request, then attach at startup.
+void request_shmem();
+void startup_shmem();
 
 // Copies the key with id `kid` into *out; false when no such key was ever enrolled.
 bool find_key(const char *kid, Key *out);
