@@ -7,13 +7,14 @@ MODULE_big = redline
 
 # The layers (docs/architecture.md): core/ is pure C++ and also built by CMakeLists.txt,
 # which reads the PURE_SRCS line.
-PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp name_list.cpp token_check.cpp
-PG_SRCS    = pg/boundary.cpp pg/statement_depth.cpp pg/setting_walk.cpp pg/refusal_pg.cpp pg/session_role.cpp pg/scratch_tables.cpp \
+PURE_SRCS  = environment.cpp refusal_where.cpp refusal_rows.cpp refusal_lock.cpp refusal_approval.cpp store_format.cpp redact.cpp protected_ops.cpp refusal_audit.cpp audit_events.cpp audit_hash.cpp name_list.cpp token_check.cpp proc_text.cpp
+PG_SRCS    = pg/boundary.cpp pg/statement_depth.cpp pg/setting_walk.cpp pg/refusal_pg.cpp pg/session_role.cpp pg/session_origin.cpp pg/scratch_tables.cpp \
              settings/settings.cpp store/cluster_store.cpp \
              guards/guard_where.cpp guards/row_budget.cpp guards/every_row.cpp guards/session_lock.cpp guards/guard_lock.cpp \
              guards/approvals.cpp guards/recycle_bin.cpp guards/ddl_classify.cpp guards/guard_audit_table.cpp guards/facts.cpp guards/guard_table.cpp \
+             guards/token_exposure.cpp \
              hooks/module.cpp hooks/hook_analyze.cpp hooks/hook_planner.cpp hooks/hook_executor.cpp \
-             hooks/hook_utility.cpp hooks/hook_access.cpp hooks/hook_fmgr.cpp \
+             hooks/hook_utility.cpp hooks/hook_access.cpp hooks/hook_fmgr.cpp hooks/hook_log.cpp \
              audit/audit_queue.cpp audit/audit_table.cpp audit/audit_log.cpp audit/audit_statement.cpp \
              audit/audit_worker.cpp audit/policy_watch.cpp \
              sql/sql_status.cpp sql/sql_keys.cpp sql/sql_ddl.cpp sql/sql_audit.cpp sql/selftest.cpp

@@ -114,7 +114,7 @@ ParamQuery listing_query(const AuditFilter &filter)
                 "a.application_name, a.backend_pid, a.environment, a.statement, to_json(a.objects) AS objects, "
                 "a.rows, a.key_id, a.amr, a.decision, a.reason, a.sqlstate, a.xid::text AS xid, a.lane, "
                 "a.lane_seq, a.prev_id, encode(a.hash, 'hex') AS hash "
-                "FROM redline.audit_log a "
+                "FROM ONLY redline.audit_log a "
                 "WHERE a.at >= now() - $1::bigint * interval '1 second' "
                 "AND ($2::text IS NULL OR a.session_role = $2::text OR a.effective_role = $2::text) "
                 "AND a.event = ANY ($3::text[]) "

@@ -88,7 +88,7 @@ ParamQuery review_writes_query(const ReviewSettings &s)
                         "a.client_addr, a.rows, a.statement, extract(isodow FROM a.at)::int AS iso_weekday, "
                         "(extract(hour FROM a.at) * 3600 + extract(minute FROM a.at) * 60 "
                         "+ floor(extract(second FROM a.at)))::int AS second_of_day "
-                        "FROM redline.audit_log a "
+                        "FROM ONLY redline.audit_log a "
                         "WHERE a.event IN ('write', 'ddl') AND a.decision = 'allowed' AND {1} AND {2} "
                         "ORDER BY a.at, a.id",
                         iso("a.at"), in_period("a"), of_role("a")),
@@ -99,7 +99,7 @@ ParamQuery review_bulk_query(const ReviewSettings &s)
 {
     ParamQuery q{fmt::format("SELECT a.id, {0} AS at, a.decision, a.session_role, a.effective_role, a.database, "
                              "a.client_addr, a.rows, a.statement "
-                             "FROM redline.audit_log a "
+                             "FROM ONLY redline.audit_log a "
                              "WHERE a.event = 'write' AND a.rows >= $3::bigint AND {1} AND {2} "
                              "ORDER BY a.rows DESC, a.id",
                              iso("a.at"), in_period("a"), of_role("a")),
@@ -112,7 +112,7 @@ ParamQuery review_refusals_query(const ReviewSettings &s)
 {
     return {fmt::format("SELECT a.session_role, a.sqlstate, count(*) AS refusals, {0} AS first, {1} AS last, "
                         "(array_agg(a.reason ORDER BY a.at DESC, a.id DESC))[1] AS latest_reason "
-                        "FROM redline.audit_log a "
+                        "FROM ONLY redline.audit_log a "
                         "WHERE (a.event = 'refused' OR a.decision = 'refused') AND {2} AND {3} "
                         "GROUP BY a.session_role, a.sqlstate "
                         "ORDER BY count(*) DESC, a.session_role, a.sqlstate",
@@ -125,9 +125,9 @@ ParamQuery review_new_addresses_query(const ReviewSettings &s)
     return {fmt::format("SELECT coalesce(a.client_addr, '[local]') AS client_addr, count(*) AS connections, "
                         "to_json(array_agg(DISTINCT a.session_role) FILTER (WHERE a.session_role IS NOT NULL)) "
                         "AS roles, {0} AS first, {1} AS last "
-                        "FROM redline.audit_log a "
+                        "FROM ONLY redline.audit_log a "
                         "WHERE a.event = 'connect' AND {2} AND {3} "
-                        "AND NOT EXISTS (SELECT FROM redline.audit_log b WHERE b.event = 'connect' "
+                        "AND NOT EXISTS (SELECT FROM ONLY redline.audit_log b WHERE b.event = 'connect' "
                         "AND coalesce(b.client_addr, '[local]') = coalesce(a.client_addr, '[local]') "
                         "AND b.at >= now() - 2 * $1::bigint * interval '1 second' "
                         "AND b.at < now() - $1::bigint * interval '1 second' AND {4}) "
@@ -142,9 +142,9 @@ ParamQuery review_new_roles_query(const ReviewSettings &s)
     ParamQuery q{fmt::format("SELECT a.session_role, count(*) AS connections, "
                              "to_json(array_agg(DISTINCT coalesce(a.client_addr, '[local]'))) AS client_addrs, "
                              "{0} AS first, {1} AS last "
-                             "FROM redline.audit_log a "
+                             "FROM ONLY redline.audit_log a "
                              "WHERE a.event = 'connect' AND a.session_role IS NOT NULL AND {2} AND {3} "
-                             "AND NOT EXISTS (SELECT FROM redline.audit_log b WHERE b.event = 'connect' "
+                             "AND NOT EXISTS (SELECT FROM ONLY redline.audit_log b WHERE b.event = 'connect' "
                              "AND b.session_role = a.session_role "
                              "AND b.at >= now() - $1::bigint * interval '1 second' - $3::bigint * interval '1 day' "
                              "AND b.at < now() - $1::bigint * interval '1 second') "
@@ -160,22 +160,22 @@ ParamQuery review_bursts_query(const ReviewSettings &s)
 {
     // For each failed login, how many of the same role (or address) follow within the
     // window, itself included: a burst is a window that holds burst_count or more.
-    ParamQuery q{fmt::format("WITH failed AS ("
-                             "SELECT 'role'::text AS kind, a.session_role AS who, a.at FROM redline.audit_log a "
-                             "WHERE a.event = 'auth_failed' AND a.session_role IS NOT NULL AND {0} AND {1} "
-                             "UNION ALL "
-                             "SELECT 'client_addr', coalesce(a.client_addr, '[local]'), a.at FROM redline.audit_log a "
-                             "WHERE a.event = 'auth_failed' AND {0} AND {1}), "
-                             "counted AS (SELECT kind, who, at, count(*) OVER (PARTITION BY kind, who ORDER BY at "
-                             "RANGE BETWEEN CURRENT ROW AND $4::bigint * interval '1 second' FOLLOWING) AS within "
-                             "FROM failed) "
-                             "SELECT kind, who, max(within) AS most_within, count(*) AS failures, "
-                             "{2} AS first_burst_at, {3} AS last "
-                             "FROM counted GROUP BY kind, who HAVING max(within) >= $3::bigint "
-                             "ORDER BY min(at) FILTER (WHERE within >= $3::bigint), kind, who",
-                             in_period("a"), of_role("a"), iso("min(at) FILTER (WHERE within >= $3::bigint)"),
-                             iso("max(at)")),
-                 base_params(s)};
+    ParamQuery q{
+        fmt::format("WITH failed AS ("
+                    "SELECT 'role'::text AS kind, a.session_role AS who, a.at FROM ONLY redline.audit_log a "
+                    "WHERE a.event = 'auth_failed' AND a.session_role IS NOT NULL AND {0} AND {1} "
+                    "UNION ALL "
+                    "SELECT 'client_addr', coalesce(a.client_addr, '[local]'), a.at FROM ONLY redline.audit_log a "
+                    "WHERE a.event = 'auth_failed' AND {0} AND {1}), "
+                    "counted AS (SELECT kind, who, at, count(*) OVER (PARTITION BY kind, who ORDER BY at "
+                    "RANGE BETWEEN CURRENT ROW AND $4::bigint * interval '1 second' FOLLOWING) AS within "
+                    "FROM failed) "
+                    "SELECT kind, who, max(within) AS most_within, count(*) AS failures, "
+                    "{2} AS first_burst_at, {3} AS last "
+                    "FROM counted GROUP BY kind, who HAVING max(within) >= $3::bigint "
+                    "ORDER BY min(at) FILTER (WHERE within >= $3::bigint), kind, who",
+                    in_period("a"), of_role("a"), iso("min(at) FILTER (WHERE within >= $3::bigint)"), iso("max(at)")),
+        base_params(s)};
     q.params.emplace_back(std::to_string(s.burst_count));
     q.params.emplace_back(std::to_string(s.burst_seconds));
     return q;
@@ -188,13 +188,13 @@ ParamQuery review_context_query(const ReviewSettings &s)
                         "current_database() AS database, "
                         "current_setting('redline.audit_database', true) AS audit_database, "
                         "{2} AS first_row, "
-                        "coalesce((SELECT min(f.at) FROM redline.audit_log f) "
+                        "coalesce((SELECT min(f.at) FROM ONLY redline.audit_log f) "
                         "> now() - 2 * $1::bigint * interval '1 second', true) AS short_for_addresses, "
-                        "coalesce((SELECT min(f.at) FROM redline.audit_log f) "
+                        "coalesce((SELECT min(f.at) FROM ONLY redline.audit_log f) "
                         "> now() - $1::bigint * interval '1 second' - $2::bigint * interval '1 day', true) "
                         "AS short_for_roles",
                         iso("now() - $1::bigint * interval '1 second'"), iso("now()"),
-                        iso("(SELECT min(f.at) FROM redline.audit_log f)")),
+                        iso("(SELECT min(f.at) FROM ONLY redline.audit_log f)")),
             {std::to_string(s.since_seconds), std::to_string(s.new_role_days)}};
 }
 

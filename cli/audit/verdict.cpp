@@ -65,6 +65,10 @@ std::string explain_problem(const VerifyResult &verify, const std::optional<BadR
         return fmt::format("rows are missing from lane {} before {}: they were deleted after redline wrote them",
                            row->lane, which);
     }
+    if (verify.problem == "linked")
+        return "redline.audit_log is linked to another table by inheritance or partitioning: a child's rows show in "
+               "a SELECT on the log as if redline had written them, and statements on a parent reach into it; "
+               "redline refuses to make such a link, so it was made with redline's guards switched off";
     if (verify.problem == "inserted")
         return fmt::format("{} does not belong to its lane's hash chain: it was added to the table by something "
                            "other than redline's audit writer",

@@ -52,6 +52,14 @@ std::runtime_error explain_failure(const QueryError &e, PGconn *conn, const Prof
 PqConnection open_connection(const Profile &profile, const AuditOptions &options, bool verbose)
 {
     PqConnection conn = connect_profile_verbosely(profile, verbose);
+    // What the log says must not depend on the session's search path: a function or operator
+    // of a built-in's name in a schema put first (ALTER ROLE ... SET search_path) would answer
+    // in its place. The queries name redline.audit_log in full and read ONLY it.
+    try {
+        run_query(conn.get(), "SELECT pg_catalog.set_config('search_path', '', false)");
+    } catch (const QueryError &e) {
+        throw explain_failure(e, conn.get(), profile, "setting the search path");
+    }
     // JSON and CSV are UTF-8 whatever the server's encoding; the server converts.
     if (PQsetClientEncoding(conn.get(), "UTF8") != 0)
         throw std::runtime_error(fmt::format("the server of profile {} cannot send UTF-8: {}", profile.name,
@@ -120,10 +128,10 @@ std::vector<LaneNow> lanes_now(PGconn *conn, const std::vector<LaneHead> &heads)
     // have pinned thousands of lanes.
     QueryRows rows = run_query(conn,
                                "WITH p AS (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS p(lane, seq)), "
-                               "last AS (SELECT m.lane, max(m.lane_seq) AS last_seq FROM redline.audit_log m "
+                               "last AS (SELECT m.lane, max(m.lane_seq) AS last_seq FROM ONLY redline.audit_log m "
                                "WHERE m.lane IN (SELECT lane FROM p) GROUP BY m.lane) "
                                "SELECT p.lane, p.seq, a.id, encode(a.hash, 'hex') AS hash, last.last_seq "
-                               "FROM p LEFT JOIN redline.audit_log a ON a.lane = p.lane AND a.lane_seq = p.seq "
+                               "FROM p LEFT JOIN ONLY redline.audit_log a ON a.lane = p.lane AND a.lane_seq = p.seq "
                                "LEFT JOIN last ON last.lane = p.lane",
                                {lanes + "}", seqs + "}"});
     std::vector<LaneNow> now;
@@ -140,7 +148,7 @@ std::vector<LaneNow> lanes_now(PGconn *conn, const std::vector<LaneHead> &heads)
 std::vector<LaneHead> current_heads(PGconn *conn)
 {
     QueryRows rows = run_query(conn, "SELECT DISTINCT ON (lane) lane, lane_seq, encode(hash, 'hex') "
-                                     "FROM redline.audit_log ORDER BY lane, lane_seq DESC");
+                                     "FROM ONLY redline.audit_log ORDER BY lane, lane_seq DESC");
     std::vector<LaneHead> heads;
     for (const auto &row : rows.rows)
         heads.push_back(
@@ -153,7 +161,7 @@ std::optional<BadRow> bad_row(PGconn *conn, long long id)
     QueryRows rows = run_query(conn,
                                "SELECT a.id, " + iso_timestamp_sql("a.at") +
                                    " AS at, a.event, a.session_role, a.lane, a.lane_seq "
-                                   "FROM redline.audit_log a WHERE a.id = $1::bigint ORDER BY a.lane_seq LIMIT 1",
+                                   "FROM ONLY redline.audit_log a WHERE a.id = $1::bigint ORDER BY a.lane_seq LIMIT 1",
                                {std::to_string(id)});
     if (rows.rows.empty())
         return std::nullopt;

@@ -5,6 +5,7 @@
 #include "audit_statement.hpp"
 #include "audit_table.hpp"
 #include "session_lock.hpp"
+#include "session_origin.hpp"
 #include "session_role.hpp"
 #include "settings.hpp"
 
@@ -36,7 +37,6 @@ namespace redline::audit {
 namespace {
 
 ClientAuthentication_hook_type prev_client_auth = nullptr;
-emit_log_hook_type prev_emit_log = nullptr;
 
 // A row written (or to be handed over) in the open transaction, remembered so that a
 // rollback can record the attempt.
@@ -411,20 +411,18 @@ void client_auth(Port *port, int status)
     record_auth_failure(reason, true);
 }
 
+} // namespace
+
 // Failures that never reach the authentication hook: a pg_hba.conf reject (or no entry),
 // and, with trust, a role that does not exist.
-void emit_log(ErrorData *edata)
+void log_emitted(ErrorData *edata)
 {
     if (edata->elevel == FATAL && MyBackendType == B_BACKEND && !OidIsValid(MyDatabaseId) && !auth_recorded &&
         MyProc != nullptr &&
         (edata->sqlerrcode == ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION ||
          edata->sqlerrcode == ERRCODE_INVALID_PASSWORD || edata->sqlerrcode == ERRCODE_UNDEFINED_DATABASE))
         record_auth_failure(edata->message, false); // while logging: confirmed as the process exits
-    if (prev_emit_log != nullptr)
-        prev_emit_log(edata);
 }
-
-} // namespace
 
 void install()
 {
@@ -432,8 +430,6 @@ void install()
     RegisterSubXactCallback(subxact_callback, nullptr);
     prev_client_auth = ClientAuthentication_hook;
     ClientAuthentication_hook = client_auth;
-    prev_emit_log = emit_log_hook;
-    emit_log_hook = emit_log;
     audit_table::install();
 }
 
@@ -447,7 +443,7 @@ unsigned refresh_recorded()
     // Exemption is looked up in the catalog once; before a transaction exists, by name.
     if (!IsTransactionState())
         return settings::audit_events(MyProcPort != nullptr && MyProcPort->user_name != nullptr &&
-                                      name_is_exempt(MyProcPort->user_name));
+                                      name_is_exempt(MyProcPort->user_name) && !session_origin::from_this_server());
     recorded_mask = settings::audit_events(session_is_exempt());
     recorded_generation = settings::audit_generation;
     return recorded_mask;
@@ -523,11 +519,17 @@ void session_started()
     if (login_name[0] != '\0')
         e.text[af_session_role] = login_name;
     e.text[af_effective_role] = nullptr;
-    char reason[96];
-    if (auth_method[0] != '\0') {
+    char reason[192] = "";
+    if (auth_method[0] != '\0')
         snprintf(reason, sizeof reason, "authenticated by %s", auth_method);
-        e.text[af_reason] = reason;
+    // A connection this server opened to itself says so, whether or not it is exempt.
+    if (session_origin::from_this_server()) {
+        size_t used = strlen(reason);
+        snprintf(reason + used, sizeof reason - used, "%sconnection from %s of this server", used > 0 ? "; " : "",
+                 session_origin::describe());
     }
+    if (reason[0] != '\0')
+        e.text[af_reason] = reason;
     hand_over(&e, target_here(), false);
 }
 

@@ -27,6 +27,10 @@ namespace redline::audit {
 // Transaction callbacks, the authentication hook and the exit callback (from _PG_init).
 void install();
 
+// A log record, already masked (from redline's emit_log_hook): a failed login that never
+// reached the authentication hook is recorded. Records only; chains to nothing.
+void log_emitted(ErrorData *edata);
+
 // Whether this session records events of this class (redline.audit, the login role's
 // exemption). One comparison while no setting it depends on changed.
 extern unsigned recorded_mask;

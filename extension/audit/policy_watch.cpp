@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/parallel.h"
 #include "access/xact.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -128,7 +129,9 @@ bool sets_redline(Oid function)
     return found;
 }
 
-bool due() { return seen_generation != settings::policy_generation && IsTransactionState(); }
+// A parallel worker records nothing: its settings are the leader's, restored, and a function's
+// SET clause that applies there ends with the call and cannot change what the leader judges.
+bool due() { return seen_generation != settings::policy_generation && IsTransactionState() && !IsParallelWorker(); }
 
 } // namespace
 

@@ -66,6 +66,10 @@ struct LockContext {
     const char *role;        // the login role (session_user as authenticated)
     const char *environment; // "production"
     bool has_unlock;         // redline.unlock() exists in this database
+    // Set when the role is in redline.exempt_roles but this session is not exempt, because
+    // a process of this server opened it for a session that is not: who opened it, as a
+    // clause ("this session was opened by backend PID 4242 of this server for a session of role \"alice\"").
+    const char *withheld = nullptr;
 };
 
 // `what` names the refused action: "INSERT on public.accounts", "nextval()", "VACUUM".
@@ -108,6 +112,11 @@ void cpp_pretty_size(std::int64_t bytes, char **out) noexcept;
 // A change to redline.audit_log by anyone but redline (rule 8). `what` names the action:
 // "UPDATE", "TRUNCATE", "ALTER TABLE".
 Refusal refuse_audit_change(const std::string &what);
+// A statement that would link redline.audit_log to another table by inheritance or
+// partitioning, either way. `what` names it: "ALTER TABLE public.t INHERIT redline.audit_log".
+Refusal refuse_audit_link(const std::string &what);
+// ALTER SCHEMA ... RENAME of the schema that holds redline.audit_log.
+Refusal refuse_audit_schema_rename(const std::string &schema);
 
 // The notice a session of a human role sees on its first statement in production.
 std::string session_banner(const LockContext &ctx, bool locked, bool gate, const char *until);

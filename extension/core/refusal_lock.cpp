@@ -12,12 +12,24 @@ namespace {
 
 std::string unlock_hint(const LockContext &ctx)
 {
+    if (ctx.withheld != nullptr)
+        return "Write from the session that opened this connection, once that session is unlocked (`redline token "
+               "PROFILE --sql`), not through a connection back to this server (dblink, postgres_fdw, a program "
+               "it runs).";
     if (ctx.has_unlock)
         return "Unlock this session with a session token: run `redline token PROFILE --sql` and paste the "
                "SELECT redline.unlock('...'); it prints, or reconnect with `redline connect PROFILE --write`.";
     return "Unlock this session with a session token: run `redline token PROFILE` and SET "
            "redline.session_token = '<token>'; (this database has no redline extension, so no redline.unlock()), "
            "or reconnect with `redline connect PROFILE --write`.";
+}
+
+// Why a role in redline.exempt_roles is held to the lock in this session.
+std::string withheld_detail(const LockContext &ctx)
+{
+    return fmt::format("Role \"{}\" is in redline.exempt_roles, but {}: a connection the server opens to itself "
+                       "is never more exempt than the session it was opened for. Nothing was changed.",
+                       ctx.role, ctx.withheld);
 }
 
 } // namespace
@@ -27,10 +39,12 @@ Refusal refuse_locked_write(const std::string &what, const LockContext &ctx)
     return Refusal{sqlstate::session_locked,
                    fmt::format("{} refused: this {} session of role \"{}\" is read-only until it is unlocked", what,
                                ctx.environment, ctx.role),
-                   fmt::format("redline.require_token = write: a session of a role not in redline.exempt_roles "
-                               "reads freely but changes nothing until it presents a session token signed by a key "
-                               "enrolled for \"{}\". Nothing was changed.",
-                               ctx.role),
+                   ctx.withheld != nullptr
+                       ? withheld_detail(ctx)
+                       : fmt::format("redline.require_token = write: a session of a role not in redline.exempt_roles "
+                                     "reads freely but changes nothing until it presents a session token signed by "
+                                     "a key enrolled for \"{}\". Nothing was changed.",
+                                     ctx.role),
                    unlock_hint(ctx)};
 }
 
@@ -39,8 +53,11 @@ Refusal refuse_before_unlock(const std::string &what, const LockContext &ctx)
     return Refusal{sqlstate::connect_gate,
                    fmt::format("{} refused: this {} session of role \"{}\" is locked until it presents a session token",
                                what, ctx.environment, ctx.role),
-                   fmt::format("redline.require_token = connect: until it is unlocked, a session runs nothing but "
-                               "redline.unlock(), redline.status(), SET, SHOW, RESET and transaction control."),
+                   ctx.withheld != nullptr
+                       ? withheld_detail(ctx)
+                       : fmt::format("redline.require_token = connect: until it is unlocked, a session runs nothing "
+                                     "but redline.unlock(), redline.status(), SET, SHOW, RESET and transaction "
+                                     "control."),
                    unlock_hint(ctx)};
 }
 

@@ -105,6 +105,38 @@ void check(const char *token, const KeyView *key, const Expect &expect, Verdict 
     }
 }
 
+void shown_token(const char *token, const KeyView &key, ShownToken *out) noexcept
+{
+    std::memset(out, 0, sizeof *out);
+    try {
+        auto parsed = token::parse_paserk_public(key.paserk);
+        if (!parsed)
+            return;
+        // Expectations nothing meets: every check after the claims fails, and the claims of a
+        // token whose signature verified are read whatever it was for.
+        token::Expectations e;
+        auto verdict = token::check_token(token, token::EnrolledKey{key.role, *parsed, key.revoked}, e);
+        switch (verdict.check) {
+        case token::Check::malformed:
+        case token::Check::unknown_key:
+        case token::Check::revoked_key:
+        case token::Check::bad_signature:
+        case token::Check::bad_claims:
+            return;
+        default:
+            break;
+        }
+        if (verdict.claims.jti.empty())
+            return;
+        auto digest = store::digest_jti(verdict.claims.jti);
+        std::memcpy(out->jti_digest, digest.data(), digest.size());
+        out->expires = verdict.claims.exp;
+        out->ok = true;
+    } catch (...) {
+        out->ok = false;
+    }
+}
+
 void format_time(std::int64_t seconds, char *buf, std::size_t cap) noexcept
 {
     try {

@@ -40,6 +40,16 @@ struct Verdict {
 // key is null when no key with the token's kid was ever enrolled.
 void check(const char *token, const KeyView *key, const Expect &expect, Verdict *out) noexcept;
 
+// The id of a token signed by `key` (whatever it was written for: any role, scope or
+// environment, expired or not), so that a token the server was shown but never used can be
+// recorded as spent. ok is false when the token is not one `key` signed.
+struct ShownToken {
+    bool ok;
+    unsigned char jti_digest[16];
+    std::int64_t expires;
+};
+void shown_token(const char *token, const KeyView &key, ShownToken *out) noexcept;
+
 // The banner's time: "17:45:00 UTC" style RFC 3339 text for Unix seconds.
 void format_time(std::int64_t seconds, char *buf, std::size_t cap) noexcept;
 

@@ -12,11 +12,13 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "commands/tablecmds.h"
+#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/value.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_type.h"
 #include "storage/bufmgr.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -241,6 +243,13 @@ redline::Verdict check(const StatementFacts &f)
     if (f.tag != T_AlterTableStmt && f.tag != T_IndexStmt)
         return redline::Verdict::allow();
     if (!settings::active() || settings::max_rewrite_size_kb() <= 0)
+        return redline::Verdict::allow();
+    // Someone else's table: PostgreSQL refuses the statement before it locks anything, so
+    // redline does not open the table to measure it either.
+    const RangeVar *target =
+        f.tag == T_AlterTableStmt ? castNode(AlterTableStmt, f.stmt)->relation : castNode(IndexStmt, f.stmt)->relation;
+    Oid relid = RangeVarGetRelid(target, NoLock, true);
+    if (OidIsValid(relid) && !pg_class_ownercheck(relid, GetUserId()))
         return redline::Verdict::allow();
     Verdict v = classify(f.stmt);
     if (!v.applies || !v.large)

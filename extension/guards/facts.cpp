@@ -20,12 +20,27 @@ namespace redline::facts {
 
 namespace {
 
+// Every field but the relations, which ntargets = 0 leaves unread.
 StatementFacts base(Phase phase)
 {
-    StatementFacts f{};
+    StatementFacts f;
     f.phase = phase;
     f.depth = statement_depth;
     f.locked = session_lock::locked();
+    f.writes = true;
+    f.query = nullptr;
+    f.qd = nullptr;
+    f.eflags = 0;
+    f.explain_only = false;
+    f.pstmt = nullptr;
+    f.stmt = nullptr;
+    f.tag = T_Invalid;
+    f.subcommand = false;
+    f.setting = nullptr;
+    f.function = InvalidOid;
+    f.ntargets = 0;
+    f.more_targets = false;
+    f.names_audit_table = false;
     return f;
 }
 
@@ -48,10 +63,16 @@ void add_rangevar(StatementFacts &f, const RangeVar *rv)
 {
     if (rv == nullptr)
         return;
+    // A relation created TEMP (CREATE TEMP TABLE/VIEW/SEQUENCE, SELECT INTO TEMP) is new and
+    // temporary; looking its name up would raise an error of its own for a permanent schema
+    // ahead of core's "cannot create temporary relation in non-temporary schema".
+    if (rv->relpersistence == RELPERSISTENCE_TEMP) {
+        add_relid(f, InvalidOid, true);
+        return;
+    }
     Oid relid = RangeVarGetRelid(rv, NoLock, true);
     bool temporary = OidIsValid(relid) ? get_rel_persistence(relid) == RELPERSISTENCE_TEMP
-                                       : rv->relpersistence == RELPERSISTENCE_TEMP ||
-                                             (rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0);
+                                       : rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0;
     add_relid(f, relid, temporary);
 }
 
@@ -179,15 +200,22 @@ StatementFacts of_executor(QueryDesc *qd, int eflags)
     // The relations it writes or locks rows of; a plain read names none (the common case
     // costs one test).
     PlannedStmt *ps = qd->plannedstmt;
-    f.writes = ps->commandType != CMD_SELECT || ps->hasModifyingCTE || ps->rowMarks != NIL;
+    f.writes = plan_writes(ps);
     if (f.writes) {
         ListCell *lc;
         foreach (lc, ps->rtable) {
             auto *rte = lfirst_node(RangeTblEntry, lc);
-            if (rte->rtekind == RTE_RELATION && (rte->requiredPerms & ~ACL_SELECT) != 0)
+            if (rte->rtekind == RTE_RELATION && (rte->requiredPerms & ~ACL_SELECT) != 0) {
                 // Only the write lock asks whether a written relation is temporary.
                 add_relid(f, rte->relid, f.locked && get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP);
+                f.routes_into_partitions = f.routes_into_partitions || (rte->relkind == RELKIND_PARTITIONED_TABLE &&
+                                                                        (rte->requiredPerms & ACL_INSERT) != 0);
+            }
         }
+        // The children a statement writes through their parent carry no permission bits.
+        Oid audit = audit_table::oid();
+        foreach (lc, ps->resultRelations)
+            f.names_audit_table = f.names_audit_table || rt_fetch(lfirst_int(lc), ps->rtable)->relid == audit;
     }
     return f;
 }

@@ -58,7 +58,8 @@ struct StatementFacts {
     TargetRelation targets[max_targets];
     int ntargets;
     bool more_targets;
-    bool names_audit_table;
+    bool names_audit_table;      // also when it writes the log only as a child of a table it names
+    bool routes_into_partitions; // executor: an INSERT into a partitioned table (rows land in partitions)
 };
 
 namespace facts {
@@ -67,6 +68,11 @@ namespace facts {
 inline bool query_writes(const Query *query)
 {
     return query->commandType != CMD_SELECT || query->hasModifyingCTE || query->rowMarks != NIL;
+}
+
+inline bool plan_writes(const PlannedStmt *stmt)
+{
+    return stmt->commandType != CMD_SELECT || stmt->hasModifyingCTE || stmt->rowMarks != NIL;
 }
 
 StatementFacts of_query(Phase phase, Query *query);

@@ -1,5 +1,6 @@
 // Rule 8's append-only audit log: nobody but redline inserts into, updates, deletes from,
-// truncates, alters or drops redline.audit_log, superusers included, while redline enforces.
+// truncates, alters or drops redline.audit_log, superusers included, while redline enforces;
+// nor links it to another table by inheritance or partitioning, nor renames its schema.
 #pragma once
 
 #include "facts.hpp"

@@ -14,7 +14,8 @@ namespace {
 struct Guard {
     const char *name;
     Phase phase;
-    bool reads; // also asked about statements that change nothing
+    bool reads; // also asked about statements that change nothing (executor_start: only in a
+                // session the write lock holds; a hook skips the rest)
     Verdict (*check)(const StatementFacts &facts);
 };
 

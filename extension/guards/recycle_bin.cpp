@@ -14,6 +14,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
@@ -97,6 +98,25 @@ bool has_dependents(Oid relid)
     return rc == SPI_OK_SELECT && SPI_processed > 0;
 }
 
+// Called by RangeVarGetRelidExtended before it waits for the lock on the relation a name
+// points to (and again if the name moved meanwhile): only the table's owner, or its
+// schema's, may queue for ACCESS EXCLUSIVE, as with PostgreSQL's own DROP; anyone else's
+// waiting lock would hold up every reader of the table behind it.
+void check_drop_rights(const RangeVar *rv, Oid relid, Oid old_relid, void *arg)
+{
+    if (!OidIsValid(relid))
+        return;
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tuple))
+        return; // dropped meanwhile
+    auto *form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
+    char relkind = form->relkind;
+    Oid nsp = form->relnamespace;
+    ReleaseSysCache(tuple);
+    if (!pg_class_ownercheck(relid, GetUserId()) && !pg_namespace_ownercheck(nsp, GetUserId()))
+        aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(relkind), rv->relname);
+}
+
 bool eligible(Oid relid)
 {
     if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION || get_rel_relispartition(relid) ||
@@ -154,7 +174,13 @@ bool drop_tables(DropStmt *stmt, const char *tag)
     ListCell *lc;
     foreach (lc, stmt->objects) {
         RangeVar *rv = makeRangeVarFromNameList(static_cast<List *>(lfirst(lc)));
-        Oid relid = RangeVarGetRelid(rv, AccessExclusiveLock, true);
+        // Looked at before any lock: what the bin does not take (someone else's table, a
+        // view...) is left to PostgreSQL's DROP, which checks the rights before it locks.
+        if (!eligible(RangeVarGetRelid(rv, NoLock, true))) {
+            SPI_finish();
+            return false;
+        }
+        Oid relid = RangeVarGetRelidExtended(rv, AccessExclusiveLock, RVR_MISSING_OK, check_drop_rights, nullptr);
         if (!eligible(relid) || has_dependents(relid)) {
             SPI_finish();
             return false;
@@ -183,12 +209,22 @@ bool drop_tables(DropStmt *stmt, const char *tag)
     return true;
 }
 
+PlannedStmt *left_to_drop(const PlannedStmt *pstmt)
+{
+    auto *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
+    castNode(DropStmt, copy->utilityStmt)->objects = NIL;
+    return copy;
+}
+
 void keep_dropped_columns(AlterTableStmt *stmt)
 {
     if (!bin_ready() || (settings::protected_ops() & op_drop_column) == 0)
         return;
     Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-    if (!OidIsValid(relid) || get_rel_persistence(relid) != RELPERSISTENCE_PERMANENT ||
+    // Someone else's table: PostgreSQL refuses the ALTER before it locks anything, so nothing
+    // is read (as the bootstrap superuser) or kept for it.
+    if (!OidIsValid(relid) || !pg_class_ownercheck(relid, GetUserId()) ||
+        get_rel_persistence(relid) != RELPERSISTENCE_PERMANENT ||
         (get_rel_relkind(relid) != RELKIND_RELATION && get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE))
         return;
     char *schema = get_namespace_name(get_rel_namespace(relid));

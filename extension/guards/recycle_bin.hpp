@@ -7,6 +7,7 @@
 extern "C" {
 #include "postgres.h"
 #include "nodes/parsenodes.h"
+#include "nodes/plannodes.h"
 #include "tcop/cmdtag.h"
 }
 
@@ -16,6 +17,11 @@ namespace redline::recycle_bin {
 // owns, no CASCADE, nothing else depending on them, the extension installed here). Returns
 // false to let the DROP run as usual.
 bool drop_tables(DropStmt *stmt, const char *tag);
+
+// Once drop_tables() moved them: the same DROP TABLE statement with nothing left to drop, to
+// hand on to the hooks below redline's and to PostgreSQL, so that they see the statement
+// the person ran (its text, query id and command tag) without destroying anything.
+PlannedStmt *left_to_drop(const PlannedStmt *pstmt);
 
 // Before an ALTER TABLE: keeps a copy of every column it drops.
 void keep_dropped_columns(AlterTableStmt *stmt);

@@ -9,6 +9,7 @@
 #include "session_role.hpp"
 #include "settings.hpp"
 #include "token_check.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -113,7 +114,10 @@ void on_statement_slow()
         statement_work_due = false;
         return;
     }
-    if (!IsTransactionState())
+    // Waiting for deferred audit rows, unlocking (spends the token), the banner and the
+    // connect row wait, write or print: none of that in parallel mode; the work stays due
+    // for the session's next statement outside it.
+    if (!IsTransactionState() || IsInParallelMode())
         return;
     if (audit::confirm_due)
         audit::confirm_deferred();
@@ -165,6 +169,8 @@ int64 unlock(const char *token)
     token_check::check(token, have_key ? &view : nullptr, expect, &verdict);
     if (!verdict.ok) {
         ereport(LOG, (errmsg("redline: session token of role \"%s\" refused: %s", ctx.role, verdict.reason)));
+        // Shown, however mistyped, and not used: it can never unlock after this.
+        token_exposure::refused(token);
         raise_refusal(cpp_entry([&] { return to_pg(refuse_token(verdict.reason, ctx)); }));
     }
     switch (cluster_store::spend(verdict.jti_digest, verdict.expires, now)) {
@@ -215,13 +221,15 @@ bool extension_seen = true; // the last answer of context(): redline.unlock() ex
 
 LockContext context()
 {
-    extension_seen = IsTransactionState() && OidIsValid(get_extension_oid("redline", true));
-    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen};
+    bool in_xact = IsTransactionState();
+    extension_seen = in_xact && OidIsValid(get_extension_oid("redline", true));
+    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen,
+                       in_xact ? exemption_withheld() : nullptr};
 }
 
 LockContext context_without_catalog()
 {
-    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen};
+    return LockContext{login_role_name(), environment_name(settings::current_environment()), extension_seen, nullptr};
 }
 
 int64 unlocked_until() { return until; }

@@ -1,19 +1,15 @@
 // object_access_hook: every function is announced (OAT_FUNCTION_EXECUTE) before the
 // executor sets it up and before a fast-path call runs it, built-in or not, so the write
 // lock sees large-object and server-file functions however they are reached.
-// emit_log_hook: no session token reaches the server log.
 #include "approvals.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
-#include "redact.hpp"
 #include "session_lock.hpp"
 
 extern "C" {
 #include "postgres.h"
 #include "catalog/objectaccess.h"
 #include "catalog/pg_proc.h"
-#include "tcop/tcopprot.h"
-#include "utils/elog.h"
 }
 
 namespace redline {
@@ -21,7 +17,6 @@ namespace redline {
 namespace {
 
 object_access_hook_type prev_object_access = nullptr;
-emit_log_hook_type prev_emit_log = nullptr;
 
 void redline_object_access(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg)
 {
@@ -40,30 +35,12 @@ void redline_object_access(ObjectAccessType access, Oid class_id, Oid object_id,
         approvals::note_access(access, class_id, object_id, sub_id, arg);
 }
 
-void redline_emit_log(ErrorData *edata)
-{
-    // Statements are masked as soon as they are parsed; a line logged before that
-    // ("statement: ...", parameters, a syntax error's STATEMENT) is masked here.
-    if (unlikely(has_token(debug_query_string)))
-        (void)mask_tokens(const_cast<char *>(debug_query_string));
-    (void)mask_tokens(edata->message);
-    (void)mask_tokens(edata->detail);
-    (void)mask_tokens(edata->detail_log);
-    (void)mask_tokens(edata->hint);
-    (void)mask_tokens(edata->context);
-    (void)mask_tokens(edata->internalquery);
-    if (prev_emit_log != nullptr)
-        prev_emit_log(edata);
-}
-
 } // namespace
 
 void install_access_hooks()
 {
     prev_object_access = object_access_hook;
     object_access_hook = redline_object_access;
-    prev_emit_log = emit_log_hook;
-    emit_log_hook = redline_emit_log;
 }
 
 } // namespace redline

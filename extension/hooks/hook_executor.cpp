@@ -12,6 +12,7 @@
 #include "session_lock.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "executor/executor.h"
@@ -28,14 +29,18 @@ ExecutorRun_hook_type prev_executor_run = nullptr;
 
 void redline_executor_start(QueryDesc *qd, int eflags)
 {
+    token_exposure::executing(qd->sourceText);
     session_lock::on_statement();
     if (statement_depth == 0)
         policy_watch::statement_starts();
-    StatementFacts facts = facts::of_executor(qd, eflags);
-    enforce(guards::judge(facts));
-    // The backstop: core then refuses what no hook sees (nextval() on a permanent sequence).
-    if (facts.locked && !facts.explain_only)
-        session_lock::force_read_only();
+    // A plain read of a session the lock does not hold: no guard of this phase judges it.
+    if (facts::plan_writes(qd->plannedstmt) || session_lock::locked()) {
+        StatementFacts facts = facts::of_executor(qd, eflags);
+        enforce(guards::judge(facts));
+        // The backstop: core then refuses what no hook sees (nextval() on a permanent sequence).
+        if (facts.locked && !facts.explain_only)
+            session_lock::force_read_only();
+    }
     if (prev_executor_start != nullptr)
         prev_executor_start(qd, eflags);
     else
@@ -67,8 +72,13 @@ void call_finish(QueryDesc *qd)
 void redline_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool execute_once)
 {
     row_budget::on_run(qd);
-    MemoryContext cxt = CurrentMemoryContext;
     int depth = statement_depth++;
+    if (likely(!session_lock::locked())) {
+        call_run(qd, direction, count, execute_once);
+        statement_depth = depth;
+        return;
+    }
+    MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
     {
         call_run(qd, direction, count, execute_once);
@@ -76,9 +86,7 @@ void redline_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, 
     PG_CATCH();
     {
         statement_depth = depth;
-        if (session_lock::locked())
-            rethrow_backstop(cxt);
-        PG_RE_THROW();
+        rethrow_backstop(cxt);
     }
     PG_END_TRY();
     statement_depth = depth;
@@ -89,20 +97,22 @@ void redline_executor_finish(QueryDesc *qd)
     // A token presented by set_config() in this statement is checked before it ends, so a
     // refusal belongs to the statement that presented it.
     session_lock::on_statement();
-    MemoryContext cxt = CurrentMemoryContext;
     int depth = statement_depth++;
-    PG_TRY();
-    {
+    if (likely(!session_lock::locked())) {
         call_finish(qd);
-    }
-    PG_CATCH();
-    {
-        statement_depth = depth;
-        if (session_lock::locked())
+    } else {
+        MemoryContext cxt = CurrentMemoryContext;
+        PG_TRY();
+        {
+            call_finish(qd);
+        }
+        PG_CATCH();
+        {
+            statement_depth = depth;
             rethrow_backstop(cxt);
-        PG_RE_THROW();
+        }
+        PG_END_TRY();
     }
-    PG_END_TRY();
     statement_depth = depth;
     row_budget::on_finish(qd);
     // After the row budget: a statement it rolls back is recorded as refused, not written.

@@ -16,7 +16,9 @@ planner_hook_type prev_planner = nullptr;
 PlannedStmt *redline_planner(Query *parse, const char *query_string, int cursor_options, ParamListInfo params)
 {
     static const bool judges_reads = guards::judges_reads(Phase::planned);
-    if (judges_reads || facts::query_writes(parse)) {
+    bool unchanged = parse == judged_as_written;
+    judged_as_written = nullptr;
+    if (!unchanged && (judges_reads || facts::query_writes(parse))) {
         StatementFacts facts = facts::of_query(Phase::planned, parse);
         facts.explain_only = in_plain_explain();
         enforce(guards::judge(facts));

@@ -15,6 +15,7 @@
 #include "session_lock.hpp"
 #include "settings.hpp"
 #include "statement_depth.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -122,8 +123,8 @@ void run_statement(PlannedStmt *pstmt, const char *query_string, bool read_only_
         return;
     }
     if (IsA(stmt, DropStmt) && recycle_bin::drop_tables(castNode(DropStmt, stmt), "DROP TABLE")) {
-        if (qc != nullptr)
-            SetQueryCompletion(qc, CMDTAG_DROP_TABLE, 0);
+        // The hooks below (pgaudit, pg_stat_statements) still see this DROP TABLE.
+        call_next(recycle_bin::left_to_drop(pstmt), query_string, false, context, params, query_env, dest, qc);
         return;
     }
     if (IsA(stmt, AlterTableStmt))
@@ -219,6 +220,7 @@ void redline_process_utility(PlannedStmt *pstmt, const char *query_string, bool 
                              ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
                              DestReceiver *dest, QueryCompletion *qc)
 {
+    token_exposure::executing(query_string, !IsA(pstmt->utilityStmt, PrepareStmt));
     audit_statement::utility_started(pstmt, query_string);
     if (statement_depth == 0)
         policy_watch::statement_starts();

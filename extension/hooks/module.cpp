@@ -7,7 +7,10 @@
 #include "cluster_store.hpp"
 #include "guard_lock.hpp"
 #include "hooks.hpp"
+#include "session_origin.hpp"
 #include "settings.hpp"
+#include "statement_depth.hpp"
+#include "token_exposure.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -27,6 +30,7 @@ void _PG_init(void)
                         errhint("Add redline to shared_preload_libraries in postgresql.conf and restart the server.")));
 
     redline::settings::define();
+    redline::install_statement_depth();
     redline::install_analyze_hook();
     redline::install_planner_hook();
     redline::install_executor_hooks();
@@ -34,9 +38,12 @@ void _PG_init(void)
     redline::install_access_hooks();
     redline::install_fmgr_hook();
     redline::guard_lock::install();
+    redline::install_log_hook();
+    redline::token_exposure::install();
     redline::cluster_store::install();
     redline::approvals::install();
     redline::audit_queue::install();
     redline::audit::install();
+    redline::session_origin::install();
     redline::audit_worker::register_launcher();
 }

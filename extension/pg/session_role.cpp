@@ -1,6 +1,8 @@
 // Exemption of application roles, decided on the login role and cached, so the common
-// path of an exempt application costs one comparison per statement.
+// path of an exempt application costs one comparison per statement. A connection this
+// server opened to itself is exempt only if the session it was opened for is.
 #include "session_role.hpp"
+#include "session_origin.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -17,6 +19,7 @@ namespace {
 uint64 cached_generation = 0; // the settings::policy_generation the answer was found at
 Oid cached_user = InvalidOid;
 bool cached_exempt = false;
+char withheld[NAMEDATALEN + 160]; // why a listed login role is not exempt; "" when it is
 
 bool listed(Oid user)
 {
@@ -28,6 +31,28 @@ bool listed(Oid user)
     bool found = name_is_exempt(name);
     pfree(name);
     return found;
+}
+
+// A listed role's session is still not exempt when a process of this cluster opened it on
+// behalf of a session that is not: the lock follows the person, not the role they reach.
+bool origin_allows()
+{
+    session_origin::examine();
+    if (!session_origin::from_this_server())
+        return true;
+    Oid behalf = session_origin::on_behalf_of();
+    if (OidIsValid(behalf) && listed(behalf))
+        return true;
+    char *name = OidIsValid(behalf) ? GetUserNameFromId(behalf, true) : nullptr;
+    if (name != nullptr)
+        snprintf(withheld, sizeof withheld, "this session was opened by %s of this server for a session of role \"%s\"",
+                 session_origin::describe(), name);
+    else
+        snprintf(withheld, sizeof withheld, "this session was opened by %s of this server for no exempt session",
+                 session_origin::describe());
+    if (name != nullptr)
+        pfree(name);
+    return false;
 }
 } // namespace
 
@@ -57,7 +82,8 @@ bool session_is_exempt()
     Oid user = GetAuthenticatedUserId();
     if (cached_generation == settings::policy_generation && user == cached_user)
         return cached_exempt;
-    cached_exempt = listed(user);
+    withheld[0] = '\0';
+    cached_exempt = listed(user) && origin_allows();
     cached_user = user;
     cached_generation = settings::policy_generation;
     return cached_exempt;
@@ -72,6 +98,12 @@ const char *login_role_name()
         pfree(found);
     }
     return name;
+}
+
+const char *exemption_withheld()
+{
+    (void)session_is_exempt();
+    return withheld[0] != '\0' ? withheld : nullptr;
 }
 
 } // namespace redline

@@ -303,7 +303,9 @@ const char *color()
 
 void report_derived_color()
 {
-    if (!derived_color_changed || !IsTransactionState())
+    // In parallel mode a setting cannot change (a parallel worker, or a leader running a
+    // parallel plan): the report waits for the session's next statement outside it.
+    if (!derived_color_changed || !IsTransactionState() || IsInParallelMode())
         return;
     derived_color_changed = false;
     if (color_setting != nullptr && color_setting[0] != '\0')
@@ -341,7 +343,6 @@ bool recycle_bin()
 }
 
 unsigned protected_ops() { return protected_automatic ? default_protected_ops(current_environment()) : protected_mask; }
-
 
 void define()
 {

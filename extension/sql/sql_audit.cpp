@@ -1,6 +1,8 @@
 // redline.verify_audit(): walks every lane of redline.audit_log in order, recomputes each
 // row's hash from its columns and the previous row's hash, and reports the first row that
-// was changed, removed or inserted after redline wrote it.
+// was changed, removed or inserted after redline wrote it. It reads ONLY the log itself, with
+// the search path pinned to the catalog, so that nothing a superuser links to the table or
+// puts on the path (a child table, a function or operator of the same name) takes part.
 #include "audit_entry.hpp"
 #include "audit_hash.hpp"
 
@@ -16,6 +18,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/xid8.h"
@@ -29,15 +32,21 @@ namespace {
 constexpr const char *walk_query =
     "SELECT id, at, event, session_role, effective_role, database, client_addr, application_name, backend_pid, "
     "environment, statement, objects, rows, key_id, amr, decision, reason, sqlstate, xid, lane, lane_seq, prev_id, hash "
-    "FROM redline.audit_log ORDER BY lane, lane_seq, id";
+    "FROM ONLY redline.audit_log ORDER BY lane, lane_seq, id";
 
 constexpr const char *seal_query =
     "SELECT a.seal_id, a.lane, a.seq, a.id, r.id IS NULL "
     "FROM (SELECT s.id AS seal_id, split_part(o, ':', 1)::bigint AS lane, split_part(o, ':', 2)::bigint AS seq, "
     "             split_part(o, ':', 3)::bigint AS id, split_part(o, ':', 4) AS hash "
-    "        FROM redline.audit_log s, unnest(s.objects) o WHERE s.event = 'seal') a "
-    "LEFT JOIN redline.audit_log r ON r.id = a.id AND r.lane = a.lane "
+    "        FROM ONLY redline.audit_log s, unnest(s.objects) o WHERE s.event = 'seal') a "
+    "LEFT JOIN ONLY redline.audit_log r ON r.id = a.id AND r.lane = a.lane "
     "WHERE r.id IS NULL OR r.lane_seq <> a.seq OR encode(r.hash, 'hex') <> a.hash";
+
+// Tables linked to the log by inheritance or partitioning (only possible with redline off).
+constexpr const char *link_query =
+    "SELECT i.inhrelid::regclass::text, i.inhparent::regclass::text, "
+    "       i.inhrelid = 'redline.audit_log'::regclass "
+    "FROM pg_inherits i WHERE 'redline.audit_log'::regclass IN (i.inhrelid, i.inhparent) ORDER BY 1, 2";
 
 struct Problem {
     int64 id;
@@ -55,6 +64,7 @@ struct Walk {
     int64 expected_seq = 0;
     int64 last_id = 0;
     unsigned char prev[redline::audit_digest_size];
+    char *link = nullptr; // a table linked to the log, in words
 };
 
 void note(Walk *w, int64 id, const char *kind, char *detail)
@@ -180,6 +190,9 @@ Datum redline_verify_audit(PG_FUNCTION_ARGS)
     Walk *w = static_cast<Walk *>(palloc0(sizeof(Walk)));
     *w = Walk{};
 
+    int nest = NewGUCNestLevel();
+    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
     SPI_connect();
     SPIPlanPtr plan = SPI_prepare(walk_query, 0, nullptr);
     if (plan == nullptr)
@@ -225,7 +238,39 @@ Datum redline_verify_audit(PG_FUNCTION_ARGS)
                           (long long)id, (long long)seq, (long long)lane, (long long)seal_id));
         MemoryContextSwitchTo(old);
     }
+
+    // A child's rows show in every SELECT without ONLY; a parent's ALTER, TRUNCATE and DELETE
+    // reach into the log. Either is reported first, whatever the rows say.
+    if (SPI_execute(link_query, true, 0) != SPI_OK_SELECT)
+        elog(ERROR, "redline.verify_audit(): could not read pg_inherits");
+    if (SPI_processed > 0) {
+        MemoryContext old = MemoryContextSwitchTo(caller);
+        StringInfoData words;
+        initStringInfo(&words);
+        for (uint64 i = 0; i < SPI_processed; i++) {
+            HeapTuple tuple = SPI_tuptable->vals[i];
+            TupleDesc desc = SPI_tuptable->tupdesc;
+            bool isnull;
+            bool log_is_child = DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull));
+            if (words.len > 0)
+                appendStringInfoString(&words, "; ");
+            if (log_is_child)
+                appendStringInfo(&words,
+                                 "redline.audit_log is a child of %s: an ALTER, TRUNCATE or DELETE on %s reaches "
+                                 "into the log",
+                                 SPI_getvalue(tuple, desc, 2), SPI_getvalue(tuple, desc, 2));
+            else
+                appendStringInfo(&words,
+                                 "%s is a child of redline.audit_log: a SELECT without ONLY shows its rows as if "
+                                 "redline had written them",
+                                 SPI_getvalue(tuple, desc, 1));
+        }
+        w->link = words.data;
+        w->problems++;
+        MemoryContextSwitchTo(old);
+    }
     SPI_finish();
+    AtEOXact_GUC(true, nest);
 
     Datum values[6];
     bool nulls[6] = {false, false, false, false, false, false};
@@ -237,6 +282,11 @@ Datum redline_verify_audit(PG_FUNCTION_ARGS)
         values[5] = CStringGetTextDatum(
             psprintf("%lld rows in %lld lanes: every row matches its hash and every lane is complete",
                      (long long)w->rows, (long long)w->lanes));
+    } else if (w->link != nullptr) {
+        nulls[3] = true;
+        values[4] = CStringGetTextDatum("linked");
+        values[5] = CStringGetTextDatum(
+            w->problems == 1 ? w->link : psprintf("%s (%lld problems in all)", w->link, (long long)w->problems));
     } else {
         values[3] = Int64GetDatum(w->first.id);
         values[4] = CStringGetTextDatum(w->first.kind);

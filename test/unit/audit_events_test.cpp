@@ -67,4 +67,23 @@ TEST(AuditRefusal, SaysWhatWhyAndTheSafeWay)
     EXPECT_NE(r.hint.find("redline approve PROFILE --op drop_table --object redline.audit_log"), std::string::npos);
 }
 
+TEST(AuditRefusal, TheLogIsNeverLinkedToAnotherTable)
+{
+    Refusal r = refuse_audit_link("ALTER TABLE public.t INHERIT redline.audit_log");
+    EXPECT_STREQ(r.sqlstate, sqlstate::audit_append_only);
+    EXPECT_EQ(r.message, "ALTER TABLE public.t INHERIT redline.audit_log refused: redline.audit_log is never a "
+                         "parent, child or partition of another table");
+    EXPECT_NE(r.detail.find("as if redline had written them"), std::string::npos);
+    EXPECT_NE(r.hint.find("CREATE TABLE audit_copy (LIKE redline.audit_log)"), std::string::npos);
+    EXPECT_NE(r.hint.find("FROM ONLY redline.audit_log"), std::string::npos);
+}
+
+TEST(AuditRefusal, ItsSchemaKeepsItsName)
+{
+    Refusal r = refuse_audit_schema_rename("redline");
+    EXPECT_STREQ(r.sqlstate, sqlstate::audit_append_only);
+    EXPECT_EQ(r.message, "ALTER SCHEMA redline RENAME refused: redline.audit_log must stay where redline finds it");
+    EXPECT_NE(r.hint.find("CREATE VIEW"), std::string::npos);
+}
+
 } // namespace

@@ -68,6 +68,15 @@ TEST(AuditVerdict, RemovedAndInserted)
               "redline.verify_audit() reports \"\\x1b[2Jodd\" at row 42");
 }
 
+TEST(AuditVerdict, ALinkedTableIsNamedAsSuch)
+{
+    VerifyResult linked = redline::cli::verify_result(verify_row(false, std::nullopt, "linked"));
+    std::string words = redline::cli::explain_problem(linked, std::nullopt);
+    EXPECT_EQ(words.rfind("redline.audit_log is linked to another table by inheritance or partitioning: ", 0), 0u)
+        << words;
+    EXPECT_NE(words.find("switched off"), std::string::npos) << words;
+}
+
 TEST(AuditVerdict, AdviceSaysWhoCouldAndWhatToDo)
 {
     std::string advice = redline::cli::tamper_advice("prod");

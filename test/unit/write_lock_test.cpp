@@ -106,7 +106,7 @@ TEST(Redact, MasksEveryTokenInPlaceKeepingLengths)
 
 TEST(Redact, LeavesOtherTextAlone)
 {
-    std::string text = "SELECT 'v4.local.abc', 'k4.public.abc', 'v4.publi'";
+    std::string text = "SELECT 'v4.locale', 'k4.public.abc', 'v4.publi'";
     EXPECT_FALSE(redline::has_token(text.c_str()));
     EXPECT_FALSE(redline::mask_tokens(text.data()));
     EXPECT_FALSE(redline::has_token(nullptr));
@@ -132,6 +132,21 @@ TEST(LockRefusals, HintWithoutTheExtensionUsesTheSetting)
     auto r = redline::refuse_locked_write("CREATE TABLE", bare);
     EXPECT_NE(r.hint.find("SET redline.session_token"), std::string::npos);
     EXPECT_EQ(r.hint.find("SELECT redline.unlock"), std::string::npos);
+}
+
+TEST(LockRefusals, AnExemptRoleReachedFromAnotherSessionSaysWhoOpenedIt)
+{
+    redline::LockContext reached{"app_service", "production", true,
+                                 "this session was opened by backend PID 4242 of this server for a session of role "
+                                 "\"alice\""};
+    auto r = redline::refuse_locked_write("UPDATE on public.accounts", reached);
+    EXPECT_STREQ(r.sqlstate, redline::sqlstate::session_locked);
+    EXPECT_EQ(r.detail, "Role \"app_service\" is in redline.exempt_roles, but this session was opened by backend PID "
+                        "4242 of this server for a session of role \"alice\": a connection the server opens to itself "
+                        "is never more exempt than the session it was opened for. Nothing was changed.");
+    EXPECT_NE(r.hint.find("Write from the session that opened this connection"), std::string::npos);
+    EXPECT_EQ(r.hint.find("redline connect PROFILE --write"), std::string::npos);
+    EXPECT_EQ(redline::refuse_before_unlock("SELECT", reached).detail, r.detail);
 }
 
 TEST(LockRefusals, GateAndTokenCodes)
