@@ -145,7 +145,7 @@ settle();
 is(query(q{SELECT string_agg(event || '|' || statement, ',' ORDER BY id) FROM redline.audit_log WHERE application_name = 'carol-refused'}),
 	q{refused|UPDATE t SET v = 'carol-refused'}, q{redline.audit = 'refused' for a role: only its refusal, no connect, write or disconnect});
 
-# A superuser's SET redline.audit is recorded before it takes effect.
+# A superuser's SET redline.audit is recorded, whatever the new value records.
 ($ret, $out, $err) = session('postgres', 'postgres', 'dba-set', q{
 UPDATE t SET v = 'dba-before';
 SET redline.audit = 'none';
@@ -156,7 +156,7 @@ settle();
 is(query(q{SELECT string_agg(event || '|' || session_role || '|' || statement || '|' || reason, E'\n' ORDER BY id)
 	FROM redline.audit_log WHERE application_name = 'dba-set'}),
 	qq{refused|postgres|UPDATE t SET v = 'dba-before'|UPDATE on table "t" has no WHERE clause\n}
-	  . q{policy_change|postgres|SET redline.audit = 'none'|redline.audit set to 'none' in this session},
+	  . q{policy_change|postgres|SET redline.audit = 'none'|redline.audit set to 'none' in this session (was 'auto')},
 	q{a superuser's SET redline.audit = 'none' is recorded, and only then records nothing});
 ($ret, $out, $err) = session('postgres', 'bob', 'bob-set', q{SET redline.audit = 'none';});
 like($err, qr/permission denied to set parameter "redline.audit"/, 'a person cannot SET redline.audit');
@@ -166,7 +166,7 @@ like($err, qr/permission denied to set parameter "redline.audit"/, 'a person can
 is($ret, 0, 'dba: SET and ALTER SYSTEM of redline.max_rows') or diag $err;
 is(query(q{SELECT string_agg(statement || '|' || reason, E'\n' ORDER BY id) FROM redline.audit_log
 	WHERE application_name = 'dba-policy' AND event = 'policy_change' AND decision = 'allowed'}),
-	"SET redline.max_rows = 5|redline.max_rows set to '5' in this session\n"
+	"SET redline.max_rows = 5|redline.max_rows set to '5' in this session (was '-1')\n"
 	  . 'ALTER SYSTEM SET redline.max_rows = 500|ALTER SYSTEM SET redline.max_rows',
 	'SET and ALTER SYSTEM of a redline setting are policy changes');
 $node->reload;
