@@ -1,8 +1,8 @@
 // Tests the token finder: every way a person or a script writes, mistypes or splits a token
 // is masked in place (same length) and reported in the one form the parser reads, so the
 // server can spend it; text that only resembles one is left alone.
-#include "signing/mint_token.hpp"
 #include "redact.hpp"
+#include "signing/mint_token.hpp"
 #include "store_format.hpp"
 #include "token_check.hpp"
 
