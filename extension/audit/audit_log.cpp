@@ -441,7 +441,7 @@ unsigned refresh_recorded()
         return settings::audit_events(MyProcPort != nullptr && MyProcPort->user_name != nullptr &&
                                       name_is_exempt(MyProcPort->user_name) && !session_origin::from_this_server());
     recorded_mask = settings::audit_events(session_is_exempt());
-    recorded_generation = settings::audit_generation;
+    recorded_generation = settings::policy_generation;
     return recorded_mask;
 }
 

@@ -43,7 +43,7 @@ extern uint64 recorded_generation;
 unsigned refresh_recorded();
 inline bool records(AuditEvent event)
 {
-    unsigned mask = likely(recorded_generation == settings::audit_generation) ? recorded_mask : refresh_recorded();
+    unsigned mask = likely(recorded_generation == settings::policy_generation) ? recorded_mask : refresh_recorded();
     return (mask & event) != 0;
 }
 

@@ -30,7 +30,6 @@ bool audit_parameters = false;
 int audit_wait_ms = 2000;
 char *audit_database = nullptr;
 int audit_queue_size = 256;
-uint64 audit_generation = 1;
 uint64 policy_generation = 1;
 bool session_token_waiting = false;
 const char *presented_approval_tokens = nullptr;
@@ -104,17 +103,12 @@ bool derived_color_changed = false;
 
 void assign_environment(int, void *)
 {
-    audit_generation++;
     policy_generation++;
     ResetPlanCache();
     derived_color_changed = true;
 }
 
-void assign_exempt_roles(const char *, void *)
-{
-    audit_generation++;
-    policy_generation++;
-}
+void assign_exempt_roles(const char *, void *) { policy_generation++; }
 
 void assign_expect_rows(int newval, void *) { expect_pending = newval >= 0; }
 
@@ -241,7 +235,6 @@ bool check_audit(char **newval, void **, GucSource)
 
 void assign_audit(const char *newval, void *)
 {
-    audit_generation++;
     policy_generation++;
     try {
         AuditParse parsed = parse_audit_events(newval != nullptr ? newval : "");

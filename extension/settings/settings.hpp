@@ -26,7 +26,6 @@ extern bool audit_parameters;
 extern int audit_wait_ms;
 extern char *audit_database;    // PGC_POSTMASTER
 extern int audit_queue_size;    // PGC_POSTMASTER, in events
-extern uint64 audit_generation; // advances when what audit_events() answers may change
 // Advances whenever any policy setting changes (SET, RESET, set_config(), a function's SET
 // clause, a reload, a transaction's end): caches of what the policy decides compare it.
 extern uint64 policy_generation;

@@ -20,6 +20,7 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON PROCEDURE take_number(bigint), tick_until_refused(int) TO alice;
+CREATE DOMAIN numbered AS bigint CHECK (VALUE < nextval('invoice_no'));
 SELECT last_value AS invoice_before FROM invoice_no \gset
 
 \c - alice
@@ -63,6 +64,16 @@ SELECT brin_summarize_new_values('brin_rows_idx');
 \echo :LAST_ERROR_SQLSTATE
 SELECT brin_summarize_range('brin_rows_idx', 0);
 SELECT brin_desummarize_range('brin_rows_idx', 0);
+-- More paths to a function: a query feeding COPY TO, a domain's check on a cast, a
+-- temporary table's column of that domain, a cursor.
+COPY (SELECT nextval('invoice_no')) TO STDOUT;
+SELECT 1::numbered;
+CREATE TEMP TABLE scratch5 (n numbered);
+INSERT INTO scratch5 VALUES (1);
+BEGIN;
+DECLARE c CURSOR FOR SELECT nextval('invoice_no');
+FETCH c;
+ROLLBACK;
 \c - postgres
 SELECT last_value = :invoice_before AS sequence_unmoved FROM invoice_no;
 
