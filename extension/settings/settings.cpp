@@ -108,8 +108,6 @@ void assign_environment(int, void *)
     derived_color_changed = true;
 }
 
-void assign_exempt_roles(const char *, void *) { policy_generation++; }
-
 void assign_expect_rows(int newval, void *) { expect_pending = newval >= 0; }
 
 bool check_color(char **newval, void **, GucSource)
@@ -358,7 +356,7 @@ void define()
         "redline.exempt_roles",
         "Login roles of applications: exempt from the row budget and the write lock, never asked for tokens.",
         "A comma-separated list of role names. Exemption follows the login role: SET ROLE never grants it.",
-        &exempt_roles, "", PGC_SUSET, GUC_LIST_INPUT, nullptr, assign_exempt_roles, nullptr);
+        &exempt_roles, "", PGC_SUSET, GUC_LIST_INPUT, nullptr, note_policy_string, nullptr);
 
     DefineCustomEnumVariable("redline.require_where",
                              "Refuse UPDATE, DELETE and MERGE that do not restrict their target rows.",

@@ -24,8 +24,8 @@ extern int token_max_ttl;         // seconds
 extern char *strong_auth_methods; // comma-separated RFC 8176 values; "" = any
 extern bool audit_parameters;
 extern int audit_wait_ms;
-extern char *audit_database;    // PGC_POSTMASTER
-extern int audit_queue_size;    // PGC_POSTMASTER, in events
+extern char *audit_database; // PGC_POSTMASTER
+extern int audit_queue_size; // PGC_POSTMASTER, in events
 // Advances whenever any policy setting changes (SET, RESET, set_config(), a function's SET
 // clause, a reload, a transaction's end): caches of what the policy decides compare it.
 extern uint64 policy_generation;
